@@ -1,0 +1,538 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..lib import gates as gate_rules
+
+# Financial figures are for the people who answer for them.
+FINANCE_GROUPS = (
+    "engagement_management.group_engagement_manager,"
+    "engagement_management.group_engagement_finance"
+)
+
+# Only a Python object can carry this through the context; JSON and XML-RPC cannot,
+# so no client can skip the gates by sending a context key.
+_GATE_OVERRIDE = object()
+
+
+class EngagementEngagement(models.Model):
+    _name = "engagement.engagement"
+    _description = "Engagement"
+    _inherit = ["portal.mixin", "rating.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "code", "partner_id"]
+
+    # Identity
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        string="Reference", readonly=True, copy=False, default="/", index="trigram"
+    )
+    active = fields.Boolean(default=True)
+    description = fields.Html()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, check_company=True,
+        index=True,
+    )
+
+    # Origin and delivery records
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", check_company=True, copy=False, index="btree_not_null",
+        ondelete="set null",
+    )
+    sale_order_ids = fields.One2many("sale.order", "engagement_id", string="Sales Orders")
+    sale_order_count = fields.Integer(compute="_compute_sale_order_count")
+    project_id = fields.Many2one(
+        "project.project", string="Project", check_company=True, copy=False, tracking=True,
+        index="btree_not_null",
+    )
+    account_id = fields.Many2one(
+        related="project_id.account_id", string="Analytic Account"
+    )
+
+    # People
+    user_id = fields.Many2one(
+        "res.users", string="Engagement Manager", tracking=True, index=True,
+        default=lambda self: self.env.user, domain="[('share', '=', False)]",
+    )
+    sales_user_id = fields.Many2one(
+        "res.users", string="Salesperson", tracking=True, domain="[('share', '=', False)]"
+    )
+    project_manager_id = fields.Many2one(
+        "res.users", string="Project Manager", tracking=True, index="btree_not_null",
+        domain="[('share', '=', False)]",
+    )
+    business_analyst_id = fields.Many2one(
+        "res.users", string="Business Analyst", tracking=True, index="btree_not_null",
+        domain="[('share', '=', False)]",
+    )
+
+    # Stage
+    stage_id = fields.Many2one(
+        "engagement.stage", string="Stage", tracking=True, index=True, copy=False,
+        ondelete="restrict", group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage_id(),
+    )
+    date_last_stage_update = fields.Datetime(
+        string="Last Stage Update", copy=False, readonly=True, default=fields.Datetime.now
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
+    stage_project_allowed = fields.Boolean(related="stage_id.project_allowed")
+    gate_line_ids = fields.One2many(
+        "engagement.gate.line", "engagement_id", string="Approvals and Checklist"
+    )
+    next_stage_id = fields.Many2one("engagement.stage", compute="_compute_next_stage")
+    next_stage_missing = fields.Text(
+        string="Still Needed for the Next Stage", compute="_compute_next_stage"
+    )
+    next_stage_ready = fields.Boolean(compute="_compute_next_stage")
+    health = fields.Selection(
+        [("green", "On Track"), ("amber", "At Risk"), ("red", "Off Track")],
+        default="green", required=True, tracking=True,
+    )
+
+    # Contract and baseline
+    billing_type = fields.Selection(
+        [
+            ("fixed_price", "Fixed Price"),
+            ("time_materials", "Time and Materials"),
+            ("milestone", "Milestones"),
+            ("retainer", "Retainer"),
+        ],
+        required=True, default="fixed_price", tracking=True,
+    )
+    date_start = fields.Date(string="Start Date", tracking=True)
+    date_end = fields.Date(string="End Date", tracking=True)
+    budget_revenue = fields.Monetary(
+        string="Baseline Revenue", tracking=True, groups=FINANCE_GROUPS
+    )
+    budget_cost = fields.Monetary(string="Baseline Cost", tracking=True, groups=FINANCE_GROUPS)
+    budget_hours = fields.Float(string="Baseline Hours", tracking=True)
+    target_margin_pct = fields.Float(
+        string="Target Margin (%)", default=30.0, groups=FINANCE_GROUPS
+    )
+    revised_revenue = fields.Monetary(
+        compute="_compute_revised", string="Revised Revenue", groups=FINANCE_GROUPS
+    )
+    revised_cost = fields.Monetary(
+        compute="_compute_revised", string="Revised Cost", groups=FINANCE_GROUPS
+    )
+    revised_hours = fields.Float(compute="_compute_revised", string="Revised Hours")
+    revenue_contracted = fields.Monetary(
+        compute="_compute_revenue_contracted", string="Contracted Revenue",
+        groups=FINANCE_GROUPS,
+    )
+
+    _check_dates = models.Constraint(
+        "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
+        "An engagement cannot end before it starts.",
+    )
+    _check_budget_positive = models.Constraint(
+        "CHECK(COALESCE(budget_revenue, 0) >= 0 AND COALESCE(budget_cost, 0) >= 0 "
+        "AND COALESCE(budget_hours, 0) >= 0)",
+        "Baseline revenue, cost and hours cannot be negative.",
+    )
+    _project_unique = models.UniqueIndex(
+        "(project_id) WHERE project_id IS NOT NULL",
+        "A project delivers one engagement.",
+    )
+    _lead_unique = models.UniqueIndex(
+        "(lead_id) WHERE lead_id IS NOT NULL",
+        "An opportunity has at most one engagement.",
+    )
+
+    # ------------------------------------------------------------------ defaults
+
+    def _default_stage_id(self):
+        return self.env["engagement.stage"].search([("is_cancelled", "=", False)], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([], order=stages._order)
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for engagement in self:
+            if engagement.code and engagement.code != "/":
+                engagement.display_name = f"[{engagement.code}] {engagement.name}"
+            else:
+                engagement.display_name = engagement.name
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for engagement in self:
+            engagement.access_url = f"/my/engagements/{engagement.id}"
+
+    def _compute_sale_order_count(self):
+        counts = dict(
+            self.env["sale.order"]._read_group(
+                [("engagement_id", "in", self.ids)], ["engagement_id"], ["__count"]
+            )
+        )
+        for engagement in self:
+            engagement.sale_order_count = counts.get(engagement, 0)
+
+    @api.depends("budget_revenue", "budget_cost", "budget_hours")
+    def _compute_revised(self):
+        deltas = self._get_change_deltas()
+        for engagement in self:
+            delta = deltas.get(engagement.id, {})
+            engagement.revised_revenue = engagement.budget_revenue + delta.get("revenue", 0.0)
+            engagement.revised_cost = engagement.budget_cost + delta.get("cost", 0.0)
+            engagement.revised_hours = engagement.budget_hours + delta.get("hours", 0.0)
+
+    def _get_change_deltas(self):
+        """Hook: ``{engagement_id: {'revenue', 'cost', 'hours'}}`` added to the baseline.
+
+        The baseline only moves through applied change orders, which a later feature adds.
+        """
+        return {}
+
+    @api.depends("sale_order_ids.state", "sale_order_ids.amount_untaxed", "currency_id")
+    def _compute_revenue_contracted(self):
+        totals = self._get_contracted_amounts()
+        for engagement in self:
+            engagement.revenue_contracted = totals.get(engagement.id, 0.0)
+
+    def _get_contracted_amounts(self):
+        """Untaxed amount of confirmed orders, in each engagement's currency at the order date.
+
+        One grouped query for the whole recordset, so lists stay at constant queries.
+        """
+        groups = self.env["sale.order"].sudo()._read_group(
+            [("engagement_id", "in", self.ids), ("state", "=", "sale")],
+            ["engagement_id", "currency_id", "date_order:day"],
+            ["amount_untaxed:sum"],
+        )
+        totals = {}
+        for engagement, currency, day, amount in groups:
+            totals[engagement.id] = totals.get(engagement.id, 0.0) + currency._convert(
+                amount, engagement.currency_id, engagement.company_id, day
+            )
+        return totals
+
+    @api.depends("stage_id", "gate_line_ids.state")
+    @api.depends_context("uid")
+    def _compute_next_stage(self):
+        stages = self.env["engagement.stage"].search([])
+        for engagement in self:
+            target = gate_rules.next_stage(engagement.stage_id, stages)
+            engagement.next_stage_id = target
+            unmet = engagement._get_unmet_gates(target) if target else []
+            engagement.next_stage_missing = "\n".join(message for __, message in unmet)
+            engagement.next_stage_ready = bool(target) and not unmet
+
+    # ------------------------------------------------------------------ gates
+
+    def _get_unmet_gates(self, target, current=None):
+        """Every criterion the move from ``current`` (default: the engagement's stage;
+        ``False``: from nothing, as on create) to ``target`` still lacks, as
+        ``[(stage, message)]`` in pipeline order.
+
+        Evaluated as superuser: whether a gate holds does not depend on who asks (a user
+        may not read a budget field that a gate requires to be set).
+        """
+        self.ensure_one()
+        if current is None:
+            current = self.stage_id
+        current = current or None  # False or an empty record: entering from nothing
+        stages = self.env["engagement.stage"].search([])
+        unmet = []
+        record = self.sudo()
+        for stage in gate_rules.stages_to_enter(current, target, stages):
+            for gate in stage.gate_ids:
+                missing = gate._evaluate(record)
+                if missing:
+                    unmet.append((stage, missing))
+        return unmet
+
+    def _raise_unmet(self, target, unmet):
+        lines = "\n".join(f"- {stage.name}: {message}" for stage, message in unmet)
+        raise UserError(
+            _(
+                "%(engagement)s cannot move to %(target)s. Still missing:\n%(lines)s",
+                engagement=self.display_name,
+                target=target.name,
+                lines=lines,
+            )
+        )
+
+    def _gate_line_done(self, gate):
+        self.ensure_one()
+        return any(
+            line.gate_id == gate and line.state == "done" for line in self.sudo().gate_line_ids
+        )
+
+    def _check_stage_change(self, target):
+        """The one check every stage change passes: button, write, import, RPC.
+
+        Raises with every unmet criterion of every stage entered, before anything is
+        written, so a refused move changes nothing.
+        """
+        is_manager = self.env.user.has_group("engagement_management.group_engagement_manager")
+        for engagement in self:
+            direction = gate_rules.move_direction(engagement.stage_id or None, target)
+            if direction == gate_rules.BACKWARD and not (is_manager or self.env.is_superuser()):
+                raise AccessError(
+                    _(
+                        "Only engagement managers can move %(engagement)s back from "
+                        "%(current)s to %(target)s.",
+                        engagement=engagement.display_name,
+                        current=engagement.stage_id.name,
+                        target=target.name,
+                    )
+                )
+            unmet = engagement._get_unmet_gates(target)
+            if unmet:
+                engagement._raise_unmet(target, unmet)
+
+    def _sync_gate_lines(self):
+        """Give each engagement one line per approval or checklist gate of the pipeline."""
+        gates = (
+            self.env["engagement.stage.gate"]
+            .sudo()
+            .search([])
+            .filtered(lambda gate: gate._needs_confirmation())
+        )
+        if not self or not gates:
+            return
+        existing = set(
+            self.env["engagement.gate.line"]
+            .sudo()
+            .search_fetch([("engagement_id", "in", self.ids)], ["engagement_id", "gate_id"])
+            .mapped(lambda line: (line.engagement_id.id, line.gate_id.id))
+        )
+        self.env["engagement.gate.line"].sudo().create(
+            [
+                {"engagement_id": engagement.id, "gate_id": gate.id}
+                for engagement in self
+                for gate in gates
+                if (engagement.id, gate.id) not in existing
+            ]
+        )
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("code", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["code"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("engagement.engagement")
+                    or "/"
+                )
+        engagements = super().create(vals_list)
+        engagements._sync_gate_lines()
+        default_stage = self._default_stage_id()
+        for engagement in engagements:
+            # Creating straight into a later stage (import, RPC) enters every stage up to it.
+            if engagement.stage_id and engagement.stage_id != default_stage:
+                unmet = engagement._get_unmet_gates(engagement.stage_id, current=False)
+                if unmet:
+                    engagement._raise_unmet(engagement.stage_id, unmet)
+        return engagements
+
+    def write(self, vals):
+        if vals.get("stage_id"):
+            target = self.env["engagement.stage"].browse(vals["stage_id"]).exists()
+            if not target:
+                raise UserError(_("The stage %s does not exist.", vals["stage_id"]))
+            moving = self.filtered(lambda engagement: engagement.stage_id != target)
+            if self.env.context.get("engagement_gate_override") is not _GATE_OVERRIDE:
+                moving._check_stage_change(target)
+            if moving:
+                vals = dict(vals, date_last_stage_update=fields.Datetime.now())
+        elif "stage_id" in vals:
+            raise UserError(_("An engagement always has a stage."))
+        return super().write(vals)
+
+    @api.constrains("lead_id", "partner_id")
+    def _check_lead_partner(self):
+        for engagement in self:
+            lead_partner = engagement.lead_id.partner_id.commercial_partner_id
+            if lead_partner and lead_partner != engagement.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "%(engagement)s is for %(customer)s but its opportunity is for "
+                        "%(lead_customer)s.",
+                        engagement=engagement.display_name,
+                        customer=engagement.partner_id.display_name,
+                        lead_customer=lead_partner.display_name,
+                    )
+                )
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("engagement_management.mt_engagement_stage")
+        return super()._track_subtype(init_values)
+
+    # ------------------------------------------------------------------ business
+
+    def _on_lead_won(self):
+        """A won opportunity moves its engagement out of presales when the next gates hold.
+
+        Otherwise the engagement stays, and its manager gets an activity listing what is
+        missing: winning the deal must not be lost because a PM is not named yet.
+        """
+        stages = self.env["engagement.stage"].search([])
+        for engagement in self:
+            if engagement.stage_id != self._default_stage_id():
+                continue
+            target = gate_rules.next_stage(engagement.stage_id, stages)
+            if not target:
+                continue
+            unmet = engagement._get_unmet_gates(target)
+            if not unmet:
+                engagement.sudo().action_move_to_stage(target)
+                continue
+            engagement.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Won: complete the gates for %s", target.name),
+                note=_(
+                    "The opportunity is won, but the engagement cannot enter %(stage)s yet. "
+                    "Missing: %(missing)s",
+                    stage=target.name,
+                    missing="; ".join(message for __, message in unmet),
+                ),
+                user_id=(engagement.user_id or self.env.user).id,
+            )
+
+    def _create_project_values(self):
+        self.ensure_one()
+        return {
+            "name": self.display_name,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "user_id": (self.project_manager_id or self.user_id).id,
+            "allow_billable": True,
+            "date_start": self.date_start,
+            "date": self.date_end,
+        }
+
+    # ------------------------------------------------------------------ actions
+
+    def action_move_to_stage(self, stage):
+        """Move to ``stage`` (a record or an id); refused with every missing item."""
+        if isinstance(stage, models.BaseModel):
+            stage = stage.id
+        self.write({"stage_id": stage})
+        return True
+
+    def action_next_stage(self):
+        for engagement in self:
+            if not engagement.next_stage_id:
+                raise UserError(_("%s is at the end of its pipeline.", engagement.display_name))
+            engagement.action_move_to_stage(engagement.next_stage_id)
+        return True
+
+    def action_override_stage(self, stage, reason):
+        """Administrators move past unmet gates; the reason stays in the chatter."""
+        if not self.env.user.has_group("engagement_management.group_engagement_admin"):
+            raise AccessError(_("Only engagement administrators can override stage gates."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Overriding a stage gate needs a reason."))
+        if isinstance(stage, int):
+            stage = self.env["engagement.stage"].browse(stage)
+        stage = stage.exists()
+        if not stage:
+            raise UserError(_("The stage to move to does not exist."))
+        for engagement in self:
+            unmet = engagement._get_unmet_gates(stage)
+            previous = engagement.stage_id
+            engagement.with_context(engagement_gate_override=_GATE_OVERRIDE).write(
+                {"stage_id": stage.id}
+            )
+            missing = "; ".join(message for __, message in unmet) or _("nothing")
+            engagement.message_post(
+                body=_(
+                    "Stage gates overridden by %(user)s: %(previous)s → %(stage)s. "
+                    "Reason: %(reason)s. Unmet at the time: %(missing)s.",
+                    user=self.env.user.name,
+                    previous=previous.name,
+                    stage=stage.name,
+                    reason=reason,
+                    missing=missing,
+                ),
+                subtype_xmlid="engagement_management.mt_engagement_gate_override",
+            )
+        return True
+
+    def action_open_override_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Override Stage Gates"),
+            "res_model": "engagement.stage.override.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_engagement_id": self.id},
+        }
+
+    def action_create_project(self):
+        """Create (or link) the delivery project; allowed from the planning stage on."""
+        self.ensure_one()
+        if self.project_id:
+            raise UserError(_("%s already has a project.", self.display_name))
+        if not self.stage_id.project_allowed:
+            raise UserError(
+                _(
+                    "The project is created from the planning stage on; %(engagement)s "
+                    "is in %(stage)s.",
+                    engagement=self.display_name,
+                    stage=self.stage_id.name,
+                )
+            )
+        project = self.sale_order_ids.filtered(lambda so: so.state == "sale").project_ids[:1]
+        if not project:
+            project = self.env["project.project"].create(self._create_project_values())
+        if not project.account_id:
+            project._create_analytic_account()
+        self.project_id = project
+        return self.action_view_project()
+
+    def action_view_project(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "project.project",
+            "view_mode": "form",
+            "res_id": self.project_id.id,
+        }
+
+    def action_view_lead(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "view_mode": "form",
+            "res_id": self.lead_id.id,
+        }
+
+    def action_view_sale_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations_with_onboarding")
+        action.update(
+            domain=[("engagement_id", "=", self.id)],
+            context={
+                "default_engagement_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_opportunity_id": self.lead_id.id,
+            },
+        )
+        if self.sale_order_count == 1:
+            action.update(view_mode="form", views=[(False, "form")], res_id=self.sale_order_ids.id)
+        return action

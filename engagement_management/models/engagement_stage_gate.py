@@ -1,0 +1,101 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class EngagementStageGate(models.Model):
+    """A criterion that must hold for an engagement to enter ``stage_id``.
+
+    Each ``gate_type`` is evaluated by one method, ``_evaluate_<gate_type>``; later
+    features add a type with ``selection_add`` and its method, nothing else.
+    """
+
+    _name = "engagement.stage.gate"
+    _description = "Engagement Stage Gate"
+    _order = "stage_id, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    stage_id = fields.Many2one(
+        "engagement.stage", required=True, ondelete="cascade", index=True
+    )
+    gate_type = fields.Selection(
+        [
+            ("field_set", "Field Is Set"),
+            ("approval", "Approval by a Group"),
+            ("checklist", "Checklist Item Done"),
+        ],
+        required=True,
+        default="checklist",
+    )
+    field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Field",
+        ondelete="cascade",
+        domain="[('model', '=', 'engagement.engagement'), ('store', '=', True), "
+        "('ttype', 'not in', ('boolean', 'one2many', 'many2many', 'binary'))]",
+        help="The engagement field that must have a value.",
+    )
+    group_id = fields.Many2one(
+        "res.groups",
+        string="Approving Group",
+        ondelete="restrict",
+        help="Only members of this group can give the approval.",
+    )
+    description = fields.Text(translate=True)
+    active = fields.Boolean(default=True)
+
+    @api.constrains("gate_type", "field_id", "group_id")
+    def _check_gate_configuration(self):
+        for gate in self:
+            if gate.gate_type == "field_set" and not gate.field_id:
+                raise ValidationError(
+                    _("The gate “%s” checks a field: choose which one.", gate.name)
+                )
+            if gate.gate_type == "approval" and not gate.group_id:
+                raise ValidationError(
+                    _("The gate “%s” is an approval: choose the approving group.", gate.name)
+                )
+
+    def _needs_confirmation(self):
+        """Gates held by a person's explicit confirmation on the engagement."""
+        self.ensure_one()
+        return self.gate_type in ("approval", "checklist")
+
+    def _evaluate(self, engagement):
+        """Return ``False`` when the gate holds for ``engagement``, else what is missing."""
+        self.ensure_one()
+        return getattr(self, f"_evaluate_{self.gate_type}")(engagement)
+
+    def _evaluate_field_set(self, engagement):
+        if engagement[self.field_id.name]:
+            return False
+        return _("%(field)s is not set", field=self.field_id.field_description)
+
+    def _evaluate_approval(self, engagement):
+        if engagement._gate_line_done(self):
+            return False
+        return _("approval “%(gate)s” by %(group)s", gate=self.name, group=self.group_id.name)
+
+    def _evaluate_checklist(self, engagement):
+        if engagement._gate_line_done(self):
+            return False
+        return _("checklist item “%s” is not done", self.name)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        gates = super().create(vals_list)
+        gates._sync_engagement_lines()
+        return gates
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "gate_type" in vals or "active" in vals:
+            self._sync_engagement_lines()
+        return res
+
+    def _sync_engagement_lines(self):
+        """A gate added to a stage applies to open engagements too, so they get its line."""
+        engagements = self.env["engagement.engagement"].sudo().search(
+            [("stage_id.is_closed", "=", False)]
+        )
+        engagements._sync_gate_lines()

@@ -1,0 +1,22 @@
+from odoo import api, fields, models
+
+
+class ProjectProject(models.Model):
+    _inherit = "project.project"
+
+    engagement_ids = fields.One2many(
+        "engagement.engagement", "project_id", string="Engagements"
+    )
+    engagement_id = fields.Many2one(
+        "engagement.engagement", compute="_compute_engagement_id", store=True, index=True,
+        string="Engagement",
+    )
+
+    @api.depends("engagement_ids")
+    def _compute_engagement_id(self):
+        for project in self:
+            project.engagement_id = project.engagement_ids[:1]
+
+    def action_view_engagement(self):
+        self.ensure_one()
+        return self.engagement_id._get_records_action()

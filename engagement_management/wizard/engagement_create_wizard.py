@@ -1,0 +1,70 @@
+from odoo import api, fields, models
+
+from ..models.engagement_engagement import FINANCE_GROUPS
+
+
+class EngagementCreateWizard(models.TransientModel):
+    _name = "engagement.create.wizard"
+    _description = "Create an Engagement from an Opportunity"
+
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="lead_id.company_id")
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_from_lead", store=True, readonly=False
+    )
+    name = fields.Char(compute="_compute_from_lead", store=True, readonly=False, required=True)
+    user_id = fields.Many2one(
+        "res.users", string="Engagement Manager", required=True,
+        default=lambda self: self.env.user, domain="[('share', '=', False)]",
+    )
+    project_manager_id = fields.Many2one(
+        "res.users", string="Project Manager", compute="_compute_from_lead", store=True,
+        readonly=False, domain="[('share', '=', False)]",
+    )
+    business_analyst_id = fields.Many2one(
+        "res.users", string="Business Analyst", compute="_compute_from_lead", store=True,
+        readonly=False, domain="[('share', '=', False)]",
+    )
+    billing_type = fields.Selection(
+        lambda self: self.env["engagement.engagement"]._fields["billing_type"].selection,
+        required=True, default="fixed_price",
+    )
+    date_start = fields.Date(string="Start Date")
+    date_end = fields.Date(string="End Date")
+    budget_revenue = fields.Monetary(
+        string="Baseline Revenue", compute="_compute_from_lead", store=True, readonly=False,
+        groups=FINANCE_GROUPS,
+    )
+    budget_cost = fields.Monetary(string="Baseline Cost", groups=FINANCE_GROUPS)
+    budget_hours = fields.Float(string="Baseline Hours")
+
+    @api.depends("lead_id")
+    def _compute_from_lead(self):
+        for wizard in self:
+            values = wizard.lead_id._prepare_engagement_values() if wizard.lead_id else {}
+            wizard.name = values.get("name")
+            wizard.currency_id = values.get("currency_id")
+            wizard.project_manager_id = values.get("project_manager_id")
+            wizard.business_analyst_id = values.get("business_analyst_id")
+            if self.env.user.has_groups(FINANCE_GROUPS):
+                wizard.budget_revenue = values.get("budget_revenue", 0.0)
+
+    def _engagement_values(self):
+        values = {
+            "name": self.name,
+            "user_id": self.user_id.id,
+            "project_manager_id": self.project_manager_id.id,
+            "business_analyst_id": self.business_analyst_id.id,
+            "billing_type": self.billing_type,
+            "date_start": self.date_start,
+            "date_end": self.date_end,
+            "budget_hours": self.budget_hours,
+        }
+        if self.env.user.has_groups(FINANCE_GROUPS):
+            values.update(budget_revenue=self.budget_revenue, budget_cost=self.budget_cost)
+        return values
+
+    def action_create(self):
+        self.ensure_one()
+        engagement = self.lead_id._create_engagement(self._engagement_values())
+        return engagement._get_records_action()
