@@ -245,7 +245,7 @@ class EngagementEngagement(models.Model):
         if current is None:
             current = self.stage_id
         current = current or None  # False or an empty record: entering from nothing
-        stages = self.env["engagement.stage"].search([])
+        stages = self.env["engagement.stage"].sudo().search([])
         unmet = []
         record = self.sudo()
         for stage in gate_rules.stages_to_enter(current, target, stages):
@@ -356,7 +356,10 @@ class EngagementEngagement(models.Model):
                 vals = dict(vals, date_last_stage_update=fields.Datetime.now())
         elif "stage_id" in vals:
             raise UserError(_("An engagement always has a stage."))
-        return super().write(vals)
+        res = super().write(vals)
+        # Field gates read any field, so what the next stage needs is stale after any write.
+        self.invalidate_recordset(["next_stage_id", "next_stage_missing", "next_stage_ready"])
+        return res
 
     @api.constrains("lead_id", "partner_id")
     def _check_lead_partner(self):
@@ -496,11 +499,16 @@ class EngagementEngagement(models.Model):
                     stage=self.stage_id.name,
                 )
             )
-        project = self.sale_order_ids.filtered(lambda so: so.state == "sale").project_ids[:1]
+        # The order's project (sale_project) is found whatever the user may read of orders.
+        project = self.sudo().sale_order_ids.filtered(lambda so: so.state == "sale").project_ids[:1]
+        project = project.sudo(False)
+        # Whoever may run the engagement may open its delivery project, project rights
+        # or not, as sale_project does when an order creates one.
+        self.check_access("write")
         if not project:
-            project = self.env["project.project"].create(self._create_project_values())
+            project = self.env["project.project"].sudo().create(self._create_project_values())
         if not project.account_id:
-            project._create_analytic_account()
+            project.sudo()._create_analytic_account()
         self.project_id = project
         return self.action_view_project()
 
