@@ -416,7 +416,7 @@ class EngagementEngagement(models.Model):
     def _create_project_values(self):
         self.ensure_one()
         return {
-            "name": self.display_name,
+            "name": self.name,
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "user_id": (self.project_manager_id or self.user_id).id,

@@ -44,15 +44,14 @@ class EngagementGateLine(models.Model):
             {"state": "done", "done_by_id": self.env.user.id, "done_date": fields.Datetime.now()}
         )
         for line in self:
-            line.engagement_id.message_post(
-                body=_(
+            line._post_on_engagement(
+                _(
                     "%(kind)s “%(gate)s” (for %(stage)s) confirmed by %(user)s.",
                     kind=dict(line.gate_id._fields["gate_type"].selection)[line.gate_type],
                     gate=line.name,
                     stage=line.stage_id.name,
                     user=self.env.user.name,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return True
 
@@ -62,11 +61,17 @@ class EngagementGateLine(models.Model):
             line._check_can_confirm()
         self.sudo().write({"state": "pending", "done_by_id": False, "done_date": False})
         for line in self:
-            line.engagement_id.message_post(
-                body=_("“%(gate)s” withdrawn by %(user)s.", gate=line.name, user=self.env.user.name),
-                subtype_xmlid="mail.mt_note",
+            line._post_on_engagement(
+                _("“%(gate)s” withdrawn by %(user)s.", gate=line.name, user=self.env.user.name)
             )
         return True
+
+    def _post_on_engagement(self, body):
+        """Log on the engagement as the confirming user, who may only read it (Finance
+        gives the financial close without writing engagements)."""
+        self.engagement_id.sudo().message_post(
+            body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id
+        )
 
     def _check_can_confirm(self):
         self.ensure_one()

@@ -160,6 +160,18 @@ class TestEngagementGates(EngagementCommon):
         self.assertIn("Kick-off approved", self.engagement.message_ids[0].body)
         self.assertIn(self.manager.name, self.engagement.message_ids[0].body)
 
+    def test_finance_gives_the_financial_close_on_engagements_it_only_reads(self):
+        close = self.engagement.gate_line_ids.filtered(
+            lambda line: line.gate_id == self.env.ref(
+                "engagement_management.engagement_stage_gate_closed_financial_close"
+            )
+        )
+        with self.assertRaises(AccessError):
+            close.with_user(self.manager).action_confirm()
+        close.with_user(self.finance).action_confirm()
+        self.assertRecordValues(close, [{"state": "done", "done_by_id": self.finance.id}])
+        self.assertEqual(self.engagement.message_ids[0].author_id, self.finance.partner_id)
+
     def test_form_shows_what_the_next_stage_needs(self):
         self.assertEqual(self.engagement.next_stage_id, self.stage["contracting"])
         self.assertFalse(self.engagement.next_stage_ready)
