@@ -1,3 +1,4 @@
+from . import engagement_signature_mixin
 from . import engagement_stage
 from . import engagement_stage_gate
 from . import engagement_gate_line
