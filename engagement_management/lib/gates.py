@@ -58,13 +58,10 @@ def stages_to_enter(current, target, stages):
 
 def next_stage(current, stages):
     """The stage after ``current`` in the pipeline, ignoring the cancelled one."""
-    ordered = sorted(
-        (s for s in stages if not s.is_cancelled), key=lambda s: (s.sequence, s.id)
-    )
+    ordered = sorted((s for s in stages if not s.is_cancelled), key=lambda s: (s.sequence, s.id))
     if current is None:
         return ordered[0] if ordered else None
     for stage in ordered:
         if (stage.sequence, stage.id) > (current.sequence, current.id):
             return stage
     return None
-

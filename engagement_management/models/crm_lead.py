@@ -7,11 +7,17 @@ class CrmLead(models.Model):
 
     # Presales involvement: delivery people meet the customer before the contract.
     project_manager_id = fields.Many2one(
-        "res.users", string="Project Manager", tracking=True, domain="[('share', '=', False)]",
+        "res.users",
+        string="Project Manager",
+        tracking=True,
+        domain="[('share', '=', False)]",
         help="The PM who joins presales, so expectations are set before the sale closes.",
     )
     business_analyst_id = fields.Many2one(
-        "res.users", string="Business Analyst", tracking=True, domain="[('share', '=', False)]",
+        "res.users",
+        string="Business Analyst",
+        tracking=True,
+        domain="[('share', '=', False)]",
     )
     engagement_ids = fields.One2many("engagement.engagement", "lead_id", string="Engagements")
     engagement_id = fields.Many2one(
@@ -57,16 +63,15 @@ class CrmLead(models.Model):
         financial = {
             name: vals.pop(name)
             for name in list(vals)
-            if Engagement._fields[name].groups and "engagement_management" in (
-                Engagement._fields[name].groups
-            )
+            if Engagement._fields[name].groups
+            and "engagement_management" in (Engagement._fields[name].groups)
         }
         engagement = Engagement.create(vals)
         if financial:
             engagement.sudo().write(financial)
-        self.sudo().order_ids.filtered(lambda order: not order.engagement_id).engagement_id = (
-            engagement
-        )
+        self.sudo().order_ids.filtered(
+            lambda order: not order.engagement_id
+        ).engagement_id = engagement
         engagement.message_post_with_source(
             "mail.message_origin_link",
             render_values={"self": engagement, "origin": self},
@@ -77,9 +82,11 @@ class CrmLead(models.Model):
         return engagement
 
     def write(self, vals):
-        pending = self.filtered(lambda lead: lead.won_status != "won") if "stage_id" in vals or (
-            "probability" in vals
-        ) else self.browse()
+        pending = (
+            self.filtered(lambda lead: lead.won_status != "won")
+            if "stage_id" in vals or ("probability" in vals)
+            else self.browse()
+        )
         res = super().write(vals)
         won = pending.filtered(lambda lead: lead.won_status == "won")
         if won.engagement_ids:

@@ -5,8 +5,7 @@ from ..lib import gates as gate_rules
 
 # Financial figures are for the people who answer for them.
 FINANCE_GROUPS = (
-    "engagement_management.group_engagement_manager,"
-    "engagement_management.group_engagement_finance"
+    "engagement_management.group_engagement_manager,engagement_management.group_engagement_finance"
 )
 
 # Only a Python object can carry this through the context; JSON and XML-RPC cannot,
@@ -24,9 +23,7 @@ class EngagementEngagement(models.Model):
 
     # Identity
     name = fields.Char(required=True, tracking=True)
-    code = fields.Char(
-        string="Reference", readonly=True, copy=False, default="/", index="trigram"
-    )
+    code = fields.Char(string="Reference", readonly=True, copy=False, default="/", index="trigram")
     active = fields.Boolean(default=True)
     description = fields.Html()
     company_id = fields.Many2one(
@@ -38,46 +35,71 @@ class EngagementEngagement(models.Model):
         default=lambda self: self.env.company.currency_id,
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, tracking=True, check_company=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        check_company=True,
         index=True,
     )
 
     # Origin and delivery records
     lead_id = fields.Many2one(
-        "crm.lead", string="Opportunity", check_company=True, copy=False, index="btree_not_null",
+        "crm.lead",
+        string="Opportunity",
+        check_company=True,
+        copy=False,
+        index="btree_not_null",
         ondelete="set null",
     )
     sale_order_ids = fields.One2many("sale.order", "engagement_id", string="Sales Orders")
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
     project_id = fields.Many2one(
-        "project.project", string="Project", check_company=True, copy=False, tracking=True,
+        "project.project",
+        string="Project",
+        check_company=True,
+        copy=False,
+        tracking=True,
         index="btree_not_null",
     )
-    account_id = fields.Many2one(
-        related="project_id.account_id", string="Analytic Account"
-    )
+    account_id = fields.Many2one(related="project_id.account_id", string="Analytic Account")
 
     # People
     user_id = fields.Many2one(
-        "res.users", string="Engagement Manager", tracking=True, index=True,
-        default=lambda self: self.env.user, domain="[('share', '=', False)]",
+        "res.users",
+        string="Engagement Manager",
+        tracking=True,
+        index=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
     )
     sales_user_id = fields.Many2one(
         "res.users", string="Salesperson", tracking=True, domain="[('share', '=', False)]"
     )
     project_manager_id = fields.Many2one(
-        "res.users", string="Project Manager", tracking=True, index="btree_not_null",
+        "res.users",
+        string="Project Manager",
+        tracking=True,
+        index="btree_not_null",
         domain="[('share', '=', False)]",
     )
     business_analyst_id = fields.Many2one(
-        "res.users", string="Business Analyst", tracking=True, index="btree_not_null",
+        "res.users",
+        string="Business Analyst",
+        tracking=True,
+        index="btree_not_null",
         domain="[('share', '=', False)]",
     )
 
     # Stage
     stage_id = fields.Many2one(
-        "engagement.stage", string="Stage", tracking=True, index=True, copy=False,
-        ondelete="restrict", group_expand="_read_group_stage_ids",
+        "engagement.stage",
+        string="Stage",
+        tracking=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
         default=lambda self: self._default_stage_id(),
     )
     date_last_stage_update = fields.Datetime(
@@ -95,7 +117,9 @@ class EngagementEngagement(models.Model):
     next_stage_ready = fields.Boolean(compute="_compute_next_stage")
     health = fields.Selection(
         [("green", "On Track"), ("amber", "At Risk"), ("red", "Off Track")],
-        default="green", required=True, tracking=True,
+        default="green",
+        required=True,
+        tracking=True,
     )
 
     # Contract and baseline
@@ -106,7 +130,9 @@ class EngagementEngagement(models.Model):
             ("milestone", "Milestones"),
             ("retainer", "Retainer"),
         ],
-        required=True, default="fixed_price", tracking=True,
+        required=True,
+        default="fixed_price",
+        tracking=True,
     )
     date_start = fields.Date(string="Start Date", tracking=True)
     date_end = fields.Date(string="End Date", tracking=True)
@@ -126,7 +152,8 @@ class EngagementEngagement(models.Model):
     )
     revised_hours = fields.Float(compute="_compute_revised", string="Revised Hours")
     revenue_contracted = fields.Monetary(
-        compute="_compute_revenue_contracted", string="Contracted Revenue",
+        compute="_compute_revenue_contracted",
+        string="Contracted Revenue",
         groups=FINANCE_GROUPS,
     )
 
@@ -208,10 +235,14 @@ class EngagementEngagement(models.Model):
 
         One grouped query for the whole recordset, so lists stay at constant queries.
         """
-        groups = self.env["sale.order"].sudo()._read_group(
-            [("engagement_id", "in", self.ids), ("state", "=", "sale")],
-            ["engagement_id", "currency_id", "date_order:day"],
-            ["amount_untaxed:sum"],
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("engagement_id", "in", self.ids), ("state", "=", "sale")],
+                ["engagement_id", "currency_id", "date_order:day"],
+                ["amount_untaxed:sum"],
+            )
         )
         totals = {}
         for engagement, currency, day, amount in groups:
@@ -532,7 +563,9 @@ class EngagementEngagement(models.Model):
 
     def action_view_sale_orders(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations_with_onboarding")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale.action_quotations_with_onboarding"
+        )
         action.update(
             domain=[("engagement_id", "=", self.id)],
             context={

@@ -20,13 +20,13 @@ class EngagementSignatureMixin(models.AbstractModel):
     _description = "Engagement Customer Signature"
 
     signed_by = fields.Char(string="Signed By", copy=False, readonly=True)
-    signed_partner_id = fields.Many2one(
-        "res.partner", string="Signer", copy=False, readonly=True
-    )
+    signed_partner_id = fields.Many2one("res.partner", string="Signer", copy=False, readonly=True)
     signature = fields.Binary(copy=False, attachment=True, readonly=True)
     signed_on = fields.Datetime(string="Signed On", copy=False, readonly=True)
     signed_document_hash = fields.Char(
-        string="Signed Document Hash", copy=False, readonly=True,
+        string="Signed Document Hash",
+        copy=False,
+        readonly=True,
         help="SHA-256 of the document as it was signed.",
     )
 
@@ -53,12 +53,14 @@ class EngagementSignatureMixin(models.AbstractModel):
             raise UserError(_("A signature needs the signer's name."))
         self._check_signature_image(signature)
         for record in self:
-            record.sudo().write({
-                "signed_by": signed_by,
-                "signed_partner_id": partner.id if partner else False,
-                "signature": signature or False,
-                "signed_on": fields.Datetime.now(),
-                "signed_document_hash": hashlib.sha256(
-                    record._get_signed_document() or b""
-                ).hexdigest(),
-            })
+            record.sudo().write(
+                {
+                    "signed_by": signed_by,
+                    "signed_partner_id": partner.id if partner else False,
+                    "signature": signature or False,
+                    "signed_on": fields.Datetime.now(),
+                    "signed_document_hash": hashlib.sha256(
+                        record._get_signed_document() or b""
+                    ).hexdigest(),
+                }
+            )

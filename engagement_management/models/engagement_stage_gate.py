@@ -15,9 +15,7 @@ class EngagementStageGate(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    stage_id = fields.Many2one(
-        "engagement.stage", required=True, ondelete="cascade", index=True
-    )
+    stage_id = fields.Many2one("engagement.stage", required=True, ondelete="cascade", index=True)
     gate_type = fields.Selection(
         [
             ("field_set", "Field Is Set"),
@@ -95,7 +93,7 @@ class EngagementStageGate(models.Model):
 
     def _sync_engagement_lines(self):
         """A gate added to a stage applies to open engagements too, so they get its line."""
-        engagements = self.env["engagement.engagement"].sudo().search(
-            [("stage_id.is_closed", "=", False)]
+        engagements = (
+            self.env["engagement.engagement"].sudo().search([("stage_id.is_closed", "=", False)])
         )
         engagements._sync_gate_lines()

@@ -4,11 +4,12 @@ from odoo import api, fields, models
 class ProjectProject(models.Model):
     _inherit = "project.project"
 
-    engagement_ids = fields.One2many(
-        "engagement.engagement", "project_id", string="Engagements"
-    )
+    engagement_ids = fields.One2many("engagement.engagement", "project_id", string="Engagements")
     engagement_id = fields.Many2one(
-        "engagement.engagement", compute="_compute_engagement_id", store=True, index=True,
+        "engagement.engagement",
+        compute="_compute_engagement_id",
+        store=True,
+        index=True,
         string="Engagement",
     )
 

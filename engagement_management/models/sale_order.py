@@ -5,8 +5,14 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     engagement_id = fields.Many2one(
-        "engagement.engagement", compute="_compute_engagement_id", store=True, readonly=False,
-        index="btree_not_null", check_company=True, tracking=True, copy=False,
+        "engagement.engagement",
+        compute="_compute_engagement_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        copy=False,
         help="Confirmed orders of an engagement make its contracted revenue.",
     )
 

@@ -22,23 +22,30 @@ class EngagementCommon(TransactionCase):
         cls.ba = new_test_user(cls.env, "em_ba", groups=user, name="Bruno BA")
         cls.outsider = new_test_user(cls.env, "em_outsider", groups=user, name="Otto Outsider")
         cls.manager = new_test_user(
-            cls.env, "em_manager",
+            cls.env,
+            "em_manager",
             groups="engagement_management.group_engagement_manager,"
             "sales_team.group_sale_salesman_all_leads",
             name="Mona Manager",
         )
         cls.finance = new_test_user(
-            cls.env, "em_finance", groups="engagement_management.group_engagement_finance",
+            cls.env,
+            "em_finance",
+            groups="engagement_management.group_engagement_finance",
             name="Fiona Finance",
         )
         cls.admin = new_test_user(
-            cls.env, "em_admin", groups="engagement_management.group_engagement_admin",
+            cls.env,
+            "em_admin",
+            groups="engagement_management.group_engagement_admin",
             name="Adam Admin",
         )
         cls.manager_b = new_test_user(
-            cls.env, "em_manager_b",
+            cls.env,
+            "em_manager_b",
             groups="engagement_management.group_engagement_manager",
-            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
             name="Bea Manager B",
         )
         cls.customer = cls.env["res.partner"].create({"name": "Acme Logistics", "is_company": True})
@@ -48,8 +55,15 @@ class EngagementCommon(TransactionCase):
         cls.stage = {
             key: cls.env.ref(f"engagement_management.engagement_stage_{key}")
             for key in (
-                "presales", "contracting", "requirements", "planning", "execution",
-                "acceptance", "post_implementation", "closed", "cancelled",
+                "presales",
+                "contracting",
+                "requirements",
+                "planning",
+                "execution",
+                "acceptance",
+                "post_implementation",
+                "closed",
+                "cancelled",
             )
         }
         cls.lead = cls.env["crm.lead"].create(

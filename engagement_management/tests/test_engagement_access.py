@@ -10,17 +10,21 @@ class TestEngagementAccess(EngagementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.engagement = cls._create_engagement()
-        cls.engagement_b = cls.env["engagement.engagement"].create({
-            "name": "Store roll-out",
-            "partner_id": cls.customer_b.id,
-            "company_id": cls.company_b.id,
-            "currency_id": cls.company_b.currency_id.id,
-            "user_id": cls.manager_b.id,
-        })
+        cls.engagement_b = cls.env["engagement.engagement"].create(
+            {
+                "name": "Store roll-out",
+                "partner_id": cls.customer_b.id,
+                "company_id": cls.company_b.id,
+                "currency_id": cls.company_b.currency_id.id,
+                "user_id": cls.manager_b.id,
+            }
+        )
         cls.Engagement = cls.env["engagement.engagement"]
 
     def _visible(self, user):
-        return self.Engagement.with_user(user).search([("id", "in", (self.engagement | self.engagement_b).ids)])
+        return self.Engagement.with_user(user).search(
+            [("id", "in", (self.engagement | self.engagement_b).ids)]
+        )
 
     def test_user_sees_only_engagements_they_belong_to(self):
         self.assertEqual(self._visible(self.pm), self.engagement)
@@ -47,14 +51,23 @@ class TestEngagementAccess(EngagementCommon):
     def test_financial_fields_for_finance_and_managers_only(self):
         self.assertEqual(self.engagement.with_user(self.finance).budget_revenue, 50000.0)
         self.assertEqual(self.engagement.with_user(self.manager).revised_revenue, 50000.0)
-        for field in ("budget_revenue", "budget_cost", "revised_revenue", "revenue_contracted",
-                      "target_margin_pct"):
+        for field in (
+            "budget_revenue",
+            "budget_cost",
+            "revised_revenue",
+            "revenue_contracted",
+            "target_margin_pct",
+        ):
             with self.assertRaises(AccessError, msg=field):
                 self.engagement.with_user(self.pm).read([field])
         # The form opens for them: the restricted fields are simply not in it.
-        arch = self.Engagement.with_user(self.pm).get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = self.Engagement.with_user(self.pm).get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
         self.assertNotIn('name="budget_revenue"', arch)
-        arch = self.Engagement.with_user(self.finance).get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = self.Engagement.with_user(self.finance).get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
         self.assertIn('name="budget_revenue"', arch)
 
     def test_configuration_is_for_administrators(self):

@@ -1,6 +1,9 @@
+from psycopg2 import IntegrityError
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common import EngagementCommon
 
@@ -14,17 +17,22 @@ class TestEngagementCreation(EngagementCommon):
         engagement = self.lead.engagement_id
         self.assertEqual(action["res_model"], "engagement.engagement")
         self.assertEqual(action["res_id"], engagement.id)
-        self.assertRecordValues(engagement, [{
-            "name": "ERP roll-out",
-            "lead_id": self.lead.id,
-            "partner_id": self.customer.id,
-            "sales_user_id": self.sales.id,
-            "project_manager_id": self.pm.id,
-            "business_analyst_id": self.ba.id,
-            "stage_id": self.stage["presales"].id,
-            "company_id": self.company.id,
-            "budget_revenue": 120000.0,
-        }])
+        self.assertRecordValues(
+            engagement,
+            [
+                {
+                    "name": "ERP roll-out",
+                    "lead_id": self.lead.id,
+                    "partner_id": self.customer.id,
+                    "sales_user_id": self.sales.id,
+                    "project_manager_id": self.pm.id,
+                    "business_analyst_id": self.ba.id,
+                    "stage_id": self.stage["presales"].id,
+                    "company_id": self.company.id,
+                    "budget_revenue": 120000.0,
+                }
+            ],
+        )
         self.assertTrue(engagement.code.startswith("ENG/"), engagement.code)
         self.assertEqual(engagement.display_name, f"[{engagement.code}] ERP roll-out")
         # The salesperson is a member, so they keep seeing what they sold.
@@ -54,14 +62,19 @@ class TestEngagementCreation(EngagementCommon):
         action = wizard_form.save().action_create()
 
         engagement = self.env["engagement.engagement"].browse(action["res_id"])
-        self.assertRecordValues(engagement, [{
-            "lead_id": self.lead.id,
-            "user_id": self.manager.id,
-            "billing_type": "time_materials",
-            "budget_revenue": 90000.0,
-            "budget_cost": 60000.0,
-            "budget_hours": 600.0,
-        }])
+        self.assertRecordValues(
+            engagement,
+            [
+                {
+                    "lead_id": self.lead.id,
+                    "user_id": self.manager.id,
+                    "billing_type": "time_materials",
+                    "budget_revenue": 90000.0,
+                    "budget_cost": 60000.0,
+                    "budget_hours": 600.0,
+                }
+            ],
+        )
         self.assertEqual(str(engagement.date_end), "2026-06-30")
 
     def test_plain_user_cannot_read_budget_but_handover_keeps_sold_revenue(self):
@@ -80,14 +93,22 @@ class TestEngagementCreation(EngagementCommon):
         )
 
         def quotation(qty):
-            return self.env["sale.order"].create({
-                "partner_id": self.customer.id,
-                "opportunity_id": self.lead.id,
-                "order_line": [Command.create({
-                    "product_id": product.id, "product_uom_qty": qty, "price_unit": 150.0,
-                    "tax_ids": [Command.clear()],
-                })],
-            })
+            return self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "opportunity_id": self.lead.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": qty,
+                                "price_unit": 150.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
 
         before = quotation(100)  # exists when the engagement is created
         self.lead.action_create_engagement()
@@ -109,11 +130,14 @@ class TestEngagementCreation(EngagementCommon):
             lead.action_create_engagement()
         self.assertFalse(lead.engagement_ids)
 
+    @mute_logger("odoo.sql_db")
     def test_dates_and_budgets_are_validated(self):
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(IntegrityError) as refusal, self.cr.savepoint():
             self._create_engagement(date_start="2026-05-01", date_end="2026-04-01")
-        with self.assertRaises(Exception), self.cr.savepoint():
+        self.assertIn("check_dates", str(refusal.exception))
+        with self.assertRaises(IntegrityError) as refusal, self.cr.savepoint():
             self._create_engagement(budget_revenue=-10.0)
+        self.assertIn("check_budget_positive", str(refusal.exception))
         self.assertFalse(
             self.env["engagement.engagement"].search([("name", "=", "Warehouse system")])
         )

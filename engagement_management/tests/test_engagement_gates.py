@@ -21,8 +21,11 @@ class TestEngagementGates(EngagementCommon):
         with self.assertRaises(UserError) as refusal:
             self.engagement.with_user(self.manager).action_move_to_stage(self.stage["contracting"])
         text = str(refusal.exception)
-        for missing in ("Project Manager is not set", "Business Analyst is not set",
-                        "Baseline Revenue is not set"):
+        for missing in (
+            "Project Manager is not set",
+            "Business Analyst is not set",
+            "Baseline Revenue is not set",
+        ):
             self.assertIn(missing, text)
         self.assertIn("cannot move to Contracting", text)
         self.assertEqual(self.engagement.stage_id, self.stage["presales"])
@@ -30,7 +33,9 @@ class TestEngagementGates(EngagementCommon):
 
     def test_write_goes_through_the_same_gates(self):
         with self.assertRefused(UserError, "Project Manager is not set"):
-            self.engagement.with_user(self.manager).write({"stage_id": self.stage["contracting"].id})
+            self.engagement.with_user(self.manager).write(
+                {"stage_id": self.stage["contracting"].id}
+            )
         self.assertEqual(self.engagement.stage_id, self.stage["presales"])
 
     def test_multi_record_write_checks_each_engagement(self):
@@ -38,13 +43,18 @@ class TestEngagementGates(EngagementCommon):
         both = ready | self.engagement
         with self.assertRefused(UserError, "Project Manager is not set"):
             both.with_user(self.manager).write({"stage_id": self.stage["contracting"].id})
-        self.assertEqual(ready.stage_id, self.stage["presales"], "nothing moved, not even the ready one")
+        self.assertEqual(
+            ready.stage_id, self.stage["presales"], "nothing moved, not even the ready one"
+        )
 
     def test_move_once_gates_hold_is_tracked(self):
         self.env.cr.flush()  # close the creation, so the changes below are tracked as changes
         self.engagement.write(
-            {"project_manager_id": self.pm.id, "business_analyst_id": self.ba.id,
-             "budget_revenue": 1000.0}
+            {
+                "project_manager_id": self.pm.id,
+                "business_analyst_id": self.ba.id,
+                "budget_revenue": 1000.0,
+            }
         )
         self.env.cr.flush()
         self.engagement.with_user(self.manager).action_move_to_stage(self.stage["contracting"].id)
@@ -59,7 +69,9 @@ class TestEngagementGates(EngagementCommon):
         stage_value = message.tracking_value_ids.filtered(lambda v: v.field_id.name == "stage_id")
         self.assertEqual(stage_value.new_value_char, "Contracting")
         self.assertEqual(message.author_id, self.manager.partner_id)
-        self.assertEqual(message.subtype_id, self.env.ref("engagement_management.mt_engagement_stage"))
+        self.assertEqual(
+            message.subtype_id, self.env.ref("engagement_management.mt_engagement_stage")
+        )
 
     def test_skipping_ahead_checks_every_gate_on_the_way(self):
         engagement = self._create_engagement(name="Skip ahead")
@@ -126,8 +138,8 @@ class TestEngagementGates(EngagementCommon):
         )
         self.assertEqual(self.engagement.stage_id, self.stage["contracting"])
         note = self.engagement.message_ids.filtered(
-            lambda m: m.subtype_id == self.env.ref(
-                "engagement_management.mt_engagement_gate_override"
+            lambda m: (
+                m.subtype_id == self.env.ref("engagement_management.mt_engagement_gate_override")
             )
         )
         self.assertEqual(len(note), 1)
@@ -136,19 +148,26 @@ class TestEngagementGates(EngagementCommon):
         self.assertEqual(note.author_id, self.admin.partner_id)
 
     def test_override_wizard(self):
-        wizard = self.env["engagement.stage.override.wizard"].with_user(self.admin).create({
-            "engagement_id": self.engagement.id,
-            "stage_id": self.stage["contracting"].id,
-            "reason": "Steering committee decision",
-        })
+        wizard = (
+            self.env["engagement.stage.override.wizard"]
+            .with_user(self.admin)
+            .create(
+                {
+                    "engagement_id": self.engagement.id,
+                    "stage_id": self.stage["contracting"].id,
+                    "reason": "Steering committee decision",
+                }
+            )
+        )
         self.assertIn("Project Manager is not set", wizard.unmet)
         wizard.action_override()
         self.assertEqual(self.engagement.stage_id, self.stage["contracting"])
 
     def test_approval_only_by_its_group_and_recorded(self):
         kickoff = self.engagement.gate_line_ids.filtered(
-            lambda line: line.gate_id == self.env.ref(
-                "engagement_management.engagement_stage_gate_execution_kickoff"
+            lambda line: (
+                line.gate_id
+                == self.env.ref("engagement_management.engagement_stage_gate_execution_kickoff")
             )
         )
         self.engagement.message_subscribe(partner_ids=self.pm.partner_id.ids)
@@ -162,8 +181,11 @@ class TestEngagementGates(EngagementCommon):
 
     def test_finance_gives_the_financial_close_on_engagements_it_only_reads(self):
         close = self.engagement.gate_line_ids.filtered(
-            lambda line: line.gate_id == self.env.ref(
-                "engagement_management.engagement_stage_gate_closed_financial_close"
+            lambda line: (
+                line.gate_id
+                == self.env.ref(
+                    "engagement_management.engagement_stage_gate_closed_financial_close"
+                )
             )
         )
         with self.assertRaises(AccessError):
@@ -177,22 +199,30 @@ class TestEngagementGates(EngagementCommon):
         self.assertFalse(self.engagement.next_stage_ready)
         self.assertIn("Project Manager is not set", self.engagement.next_stage_missing)
         self.engagement.write(
-            {"project_manager_id": self.pm.id, "business_analyst_id": self.ba.id,
-             "budget_revenue": 10.0}
+            {
+                "project_manager_id": self.pm.id,
+                "business_analyst_id": self.ba.id,
+                "budget_revenue": 10.0,
+            }
         )
         self.assertTrue(self.engagement.next_stage_ready)
         self.assertFalse(self.engagement.next_stage_missing)
 
     def test_new_gate_applies_to_open_engagements(self):
-        gate = self.env["engagement.stage.gate"].create({
-            "name": "Legal review done",
-            "stage_id": self.stage["contracting"].id,
-            "gate_type": "checklist",
-        })
+        gate = self.env["engagement.stage.gate"].create(
+            {
+                "name": "Legal review done",
+                "stage_id": self.stage["contracting"].id,
+                "gate_type": "checklist",
+            }
+        )
         self.assertIn(gate, self.engagement.gate_line_ids.gate_id)
         self.engagement.write(
-            {"project_manager_id": self.pm.id, "business_analyst_id": self.ba.id,
-             "budget_revenue": 10.0}
+            {
+                "project_manager_id": self.pm.id,
+                "business_analyst_id": self.ba.id,
+                "budget_revenue": 10.0,
+            }
         )
         with self.assertRefused(UserError, "Legal review done"):
             self.engagement.action_move_to_stage(self.stage["contracting"])

@@ -17,12 +17,17 @@ class TestEngagementProject(EngagementCommon):
 
         project = engagement.project_id
         self.assertEqual(action["res_id"], project.id)
-        self.assertRecordValues(project, [{
-            "partner_id": self.customer.id,
-            "user_id": self.pm.id,
-            "engagement_id": engagement.id,
-            "company_id": engagement.company_id.id,
-        }])
+        self.assertRecordValues(
+            project,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.pm.id,
+                    "engagement_id": engagement.id,
+                    "company_id": engagement.company_id.id,
+                }
+            ],
+        )
         self.assertTrue(project.account_id, "the project carries the engagement's analytic account")
         self.assertEqual(engagement.account_id, project.account_id)
         self.assertEqual(project.action_view_engagement()["res_id"], engagement.id)

@@ -11,14 +11,21 @@ class TestEngagementRpc(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.sales = new_test_user(
-            cls.env, "em_rpc_sales", password="em_rpc_sales_pw",
+            cls.env,
+            "em_rpc_sales",
+            password="em_rpc_sales_pw",
             groups="engagement_management.group_engagement_user,sales_team.group_sale_salesman",
         )
         cls.customer = cls.env["res.partner"].create({"name": "RPC Customer", "is_company": True})
-        cls.lead = cls.env["crm.lead"].create({
-            "name": "RPC deal", "type": "opportunity", "partner_id": cls.customer.id,
-            "user_id": cls.sales.id, "expected_revenue": 5000.0,
-        })
+        cls.lead = cls.env["crm.lead"].create(
+            {
+                "name": "RPC deal",
+                "type": "opportunity",
+                "partner_id": cls.customer.id,
+                "user_id": cls.sales.id,
+                "expected_revenue": 5000.0,
+            }
+        )
         cls.contracting = cls.env.ref("engagement_management.engagement_stage_contracting")
 
     def _call(self, model, method, *args):
@@ -32,19 +39,29 @@ class TestEngagementRpc(HttpCase):
         self.assertEqual(engagement.lead_id, self.lead)
 
         with self.assertRaises(Fault) as refusal:
-            self._call("engagement.engagement", "write", [engagement.id],
-                       {"stage_id": self.contracting.id})
+            self._call(
+                "engagement.engagement", "write", [engagement.id], {"stage_id": self.contracting.id}
+            )
         self.assertIn("Project Manager is not set", refusal.exception.faultString)
         self.assertIn("Business Analyst is not set", refusal.exception.faultString)
 
         with self.assertRaises(Fault) as refusal:
-            self._call("engagement.engagement", "action_move_to_stage", [engagement.id],
-                       self.contracting.id)
+            self._call(
+                "engagement.engagement",
+                "action_move_to_stage",
+                [engagement.id],
+                self.contracting.id,
+            )
         self.assertIn("Project Manager is not set", refusal.exception.faultString)
 
         with self.assertRaises(Fault) as refusal:
-            self._call("engagement.engagement", "action_override_stage", [engagement.id],
-                       self.contracting.id, "because")
+            self._call(
+                "engagement.engagement",
+                "action_override_stage",
+                [engagement.id],
+                self.contracting.id,
+                "because",
+            )
         self.assertIn("Only engagement administrators", refusal.exception.faultString)
 
         self.env.invalidate_all()

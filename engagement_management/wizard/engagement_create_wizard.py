@@ -14,25 +14,40 @@ class EngagementCreateWizard(models.TransientModel):
     )
     name = fields.Char(compute="_compute_from_lead", store=True, readonly=False, required=True)
     user_id = fields.Many2one(
-        "res.users", string="Engagement Manager", required=True,
-        default=lambda self: self.env.user, domain="[('share', '=', False)]",
+        "res.users",
+        string="Engagement Manager",
+        required=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
     )
     project_manager_id = fields.Many2one(
-        "res.users", string="Project Manager", compute="_compute_from_lead", store=True,
-        readonly=False, domain="[('share', '=', False)]",
+        "res.users",
+        string="Project Manager",
+        compute="_compute_from_lead",
+        store=True,
+        readonly=False,
+        domain="[('share', '=', False)]",
     )
     business_analyst_id = fields.Many2one(
-        "res.users", string="Business Analyst", compute="_compute_from_lead", store=True,
-        readonly=False, domain="[('share', '=', False)]",
+        "res.users",
+        string="Business Analyst",
+        compute="_compute_from_lead",
+        store=True,
+        readonly=False,
+        domain="[('share', '=', False)]",
     )
     billing_type = fields.Selection(
         lambda self: self.env["engagement.engagement"]._fields["billing_type"].selection,
-        required=True, default="fixed_price",
+        required=True,
+        default="fixed_price",
     )
     date_start = fields.Date(string="Start Date")
     date_end = fields.Date(string="End Date")
     budget_revenue = fields.Monetary(
-        string="Baseline Revenue", compute="_compute_from_lead", store=True, readonly=False,
+        string="Baseline Revenue",
+        compute="_compute_from_lead",
+        store=True,
+        readonly=False,
         groups=FINANCE_GROUPS,
     )
     budget_cost = fields.Monetary(string="Baseline Cost", groups=FINANCE_GROUPS)
