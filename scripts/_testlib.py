@@ -1,0 +1,126 @@
+"""Helpers for scripts/test: judge an Odoo install log and pytest JUnit reports.
+
+Kept in Python rather than bash because both jobs are parsing: multi-line log
+records and XML. Standard library only, so it works before bootstrap has run.
+"""
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+# Odoo's log format: "2025-01-31 12:00:00,123 4242 WARNING dbname logger: msg"
+RECORD_RE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<rest>.*)$"
+)
+# A record is "about the module" if it names the addon or one of its models.
+OURS_RE = re.compile(r"engagement_management|\bengagement\.[a-z_]")
+ALLOWED_SKIP_MARKER = "[allowed-skip]"
+
+
+def log_records(lines):
+    """Yield (level, text) per log record; traceback lines join their record."""
+    level, buf = None, []
+    for line in lines:
+        m = RECORD_RE.match(line)
+        if m:
+            if level is not None:
+                yield level, "".join(buf)
+            level, buf = m.group("level"), [line]
+        elif level is not None:
+            buf.append(line)
+    if level is not None:
+        yield level, "".join(buf)
+
+
+def install_log_problems(lines):
+    """Records that fail the install: ours at WARNING+, anyone's at ERROR+."""
+    problems = []
+    for level, text in log_records(lines):
+        if level in ("ERROR", "CRITICAL"):
+            problems.append(text)
+        elif level == "WARNING" and OURS_RE.search(text):
+            problems.append(text)
+    return problems
+
+
+def check_log(path):
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        problems = install_log_problems(fh)
+    if problems:
+        print(f"install log {path}: {len(problems)} warning/error record(s):")
+        for text in problems:
+            print("  " + text.rstrip().replace("\n", "\n  "))
+        return 1
+    return 0
+
+
+def junit_counts(path):
+    """Return dict of counts plus the lists of unexpected/allowed skips."""
+    root = ET.parse(path).getroot()
+    counts = {"tests": 0, "passed": 0, "failed": 0, "skipped": 0}
+    bad_skips, allowed_skips = [], []
+    for case in root.iter("testcase"):
+        counts["tests"] += 1
+        name = f"{case.get('classname', '')}::{case.get('name', '')}"
+        if case.find("failure") is not None or case.find("error") is not None:
+            counts["failed"] += 1
+            continue
+        skipped = case.find("skipped")
+        if skipped is not None:
+            counts["skipped"] += 1
+            message = (skipped.get("message") or "") + " " + (skipped.text or "")
+            entry = f"{name}: {message.strip()}"
+            (allowed_skips if ALLOWED_SKIP_MARKER in message else bad_skips).append(entry)
+            continue
+        counts["passed"] += 1
+    # Collection errors have no <testcase> of their own in some pytest versions.
+    for suite in root.iter("testsuite"):
+        extra = int(suite.get("errors", 0)) - sum(
+            1 for c in suite.iter("testcase") if c.find("error") is not None
+        )
+        if extra > 0:
+            counts["failed"] += extra
+    return counts, bad_skips, allowed_skips
+
+
+def junit(label, path, require_tests):
+    """Print a summary line for one report; exit 1 on failure/skip/no tests."""
+    try:
+        counts, bad_skips, allowed_skips = junit_counts(path)
+    except (OSError, ET.ParseError) as exc:
+        print(f"{label}: no usable JUnit report ({exc})")
+        print(f"COUNTS {label} 0 1 0")
+        return 1
+    rc = 0
+    print(
+        f"{label}: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['skipped']} skipped"
+    )
+    for entry in allowed_skips:
+        print(f"  allowed skip: {entry}")
+    if bad_skips:
+        rc = 1
+        print(f"{label}: {len(bad_skips)} test(s) skipped without {ALLOWED_SKIP_MARKER}:")
+        for entry in bad_skips:
+            print(f"  SKIPPED {entry}")
+    if counts["failed"]:
+        rc = 1
+    if require_tests and counts["tests"] == 0:
+        rc = 1
+        print(f"{label}: no test was collected")
+    # Machine-readable line for scripts/test's overall total.
+    print(f"COUNTS {label} {counts['passed']} {counts['failed']} {counts['skipped']}")
+    return rc
+
+
+def main(argv):
+    if len(argv) == 2 and argv[0] == "check-log":
+        return check_log(argv[1])
+    if len(argv) == 4 and argv[0] == "junit":
+        return junit(argv[1], argv[2], argv[3] == "1")
+    print("usage: _testlib.py check-log LOG | junit LABEL XML REQUIRE_TESTS(0|1)")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Helpers shared by the suites that run outside Odoo's process (no odoo import)."""
