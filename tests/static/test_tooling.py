@@ -48,17 +48,16 @@ JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def test_junit_counts_and_only_marked_skips_are_allowed(testlib, tmp_path):
+def test_junit_counts_and_every_skip_fails(testlib, tmp_path):
     report = tmp_path / "r.xml"
     report.write_text(JUNIT)
-    counts, bad, allowed = testlib.junit_counts(report)
+    counts, skips = testlib.junit_counts(report)
     assert counts == {"tests": 4, "passed": 1, "failed": 1, "skipped": 2}
-    assert bad == ["t::quiet: no chromium"]
-    assert allowed == ["t::meant: needs GPU [allowed-skip]"]
+    assert skips == ["t::quiet: no chromium", "t::meant: needs GPU [allowed-skip]"]
     assert testlib.junit("part", report, True) == 1
 
 
-def test_junit_fails_an_unmarked_skip_and_an_empty_run(testlib, tmp_path):
+def test_junit_fails_a_skip_and_an_empty_run(testlib, tmp_path):
     report = tmp_path / "r.xml"
     report.write_text(
         '<testsuites><testsuite tests="1"><testcase classname="t" name="s">'
