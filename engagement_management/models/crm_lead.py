@@ -89,8 +89,8 @@ class CrmLead(models.Model):
         )
         res = super().write(vals)
         won = pending.filtered(lambda lead: lead.won_status == "won")
-        if won.engagement_ids:
-            won.engagement_ids._on_lead_won()
+        # Whoever wins the deal moves its engagement, member of it or not.
+        won.sudo().engagement_ids._on_lead_won()
         return res
 
     def action_create_engagement(self):

@@ -38,8 +38,7 @@ class EngagementGateLine(models.Model):
             if line.state == "done":
                 raise UserError(_("“%s” is already confirmed.", line.name))
             line._check_can_confirm()
-        # The engagement's rules decide who may touch it; the line only records the fact.
-        self.check_access("write")
+        # Lines are read-only to users: this method is the only way to confirm one.
         self.sudo().write(
             {"state": "done", "done_by_id": self.env.user.id, "done_date": fields.Datetime.now()}
         )
@@ -56,7 +55,6 @@ class EngagementGateLine(models.Model):
         return True
 
     def action_reset(self):
-        self.check_access("write")
         for line in self:
             line._check_can_confirm()
         self.sudo().write({"state": "pending", "done_by_id": False, "done_date": False})
@@ -74,10 +72,16 @@ class EngagementGateLine(models.Model):
         )
 
     def _check_can_confirm(self):
+        """Approvals belong to their group (Finance gives the financial close on engagements
+        it only reads); checklist items to whoever may work on the engagement."""
         self.ensure_one()
-        if self.gate_type == "approval" and not (
-            self.group_id in self.env.user.all_group_ids or self.env.is_superuser()
-        ):
+        if self.env.is_superuser():
+            return
+        if self.gate_type != "approval":
+            self.engagement_id.check_access("write")
+            return
+        self.engagement_id.check_access("read")
+        if self.group_id not in self.env.user.all_group_ids:
             raise AccessError(
                 _(
                     "Only members of %(group)s can give the approval “%(gate)s”.",

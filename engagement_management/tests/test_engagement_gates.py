@@ -194,6 +194,32 @@ class TestEngagementGates(EngagementCommon):
         self.assertRecordValues(close, [{"state": "done", "done_by_id": self.finance.id}])
         self.assertEqual(self.engagement.message_ids[0].author_id, self.finance.partner_id)
 
+    def test_gate_lines_cannot_be_confirmed_by_writing_them(self):
+        kickoff = self.engagement.gate_line_ids.filtered(lambda line: line.gate_type == "approval")[
+            0
+        ]
+        checklist = self.engagement.gate_line_ids.filtered(
+            lambda line: line.gate_type == "checklist"
+        )[0]
+        for user in (self.pm, self.manager, self.finance):
+            for line in (kickoff, checklist):
+                with self.assertRaises(AccessError):
+                    line.with_user(user).write({"state": "done"})
+        self.assertEqual((kickoff | checklist).mapped("state"), ["pending", "pending"])
+
+    def test_checklist_items_are_for_those_who_work_on_the_engagement(self):
+        checklist = self.engagement.gate_line_ids.filtered(
+            lambda line: line.gate_type == "checklist"
+        )[0]
+        with self.assertRaises(AccessError):
+            checklist.with_user(self.outsider).action_confirm()
+        with self.assertRaises(AccessError):
+            checklist.with_user(self.finance).action_confirm()
+        self.assertEqual(checklist.state, "pending")
+        self.engagement.message_subscribe(partner_ids=self.pm.partner_id.ids)
+        checklist.with_user(self.pm).action_confirm()
+        self.assertEqual(checklist.state, "done")
+
     def test_form_shows_what_the_next_stage_needs(self):
         self.assertEqual(self.engagement.next_stage_id, self.stage["contracting"])
         self.assertFalse(self.engagement.next_stage_ready)

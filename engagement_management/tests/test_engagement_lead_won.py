@@ -11,6 +11,23 @@ class TestEngagementLeadWon(EngagementCommon):
         self.lead.with_user(self.sales).action_set_won()
         self.assertEqual(engagement.stage_id, self.stage["contracting"])
 
+    def test_a_salesperson_outside_the_engagement_wins_it_too(self):
+        self.lead.action_create_engagement()
+        engagement = self.lead.engagement_id
+        engagement.sales_user_id = self.manager
+        other_sales = self.env["res.users"].create(
+            {
+                "name": "Other Sales",
+                "login": "em_other_sales",
+                "group_ids": [
+                    (6, 0, [self.env.ref("sales_team.group_sale_salesman_all_leads").id])
+                ],
+            }
+        )
+        self.lead.user_id = other_sales
+        self.lead.with_user(other_sales).action_set_won()
+        self.assertEqual(engagement.stage_id, self.stage["contracting"])
+
     def test_won_opportunity_with_gates_unmet_stays_and_tells_the_manager(self):
         self.lead.business_analyst_id = False
         self.lead.action_create_engagement()
