@@ -101,9 +101,7 @@ class EngagementChangeOrder(models.Model):
         tracking=True,
         check_company=True,
     )
-    company_id = fields.Many2one(
-        related="engagement_id.company_id", store=True, index=True
-    )
+    company_id = fields.Many2one(related="engagement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="engagement_id.currency_id", store=True)
     partner_id = fields.Many2one(
         related="engagement_id.partner_id", string="Customer", store=True, index=True
@@ -163,15 +161,11 @@ class EngagementChangeOrder(models.Model):
     manager_approved_by_id = fields.Many2one(
         "res.users", string="Approved By (Manager)", readonly=True, copy=False
     )
-    manager_approved_on = fields.Datetime(
-        string="Approved On (Manager)", readonly=True, copy=False
-    )
+    manager_approved_on = fields.Datetime(string="Approved On (Manager)", readonly=True, copy=False)
     finance_approved_by_id = fields.Many2one(
         "res.users", string="Approved By (Finance)", readonly=True, copy=False
     )
-    finance_approved_on = fields.Datetime(
-        string="Approved On (Finance)", readonly=True, copy=False
-    )
+    finance_approved_on = fields.Datetime(string="Approved On (Finance)", readonly=True, copy=False)
     rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False)
     rejected_on = fields.Datetime(readonly=True, copy=False)
     rejection_reason = fields.Text(readonly=True, copy=False)
@@ -221,9 +215,14 @@ class EngagementChangeOrder(models.Model):
             impact = max(abs(order.revenue_delta), abs(order.cost_delta))
             if order.currency_id and order.currency_id != company.currency_id:
                 impact = order.currency_id._convert(
-                    impact, company.currency_id, company, order.date_requested or fields.Date.today()
+                    impact,
+                    company.currency_id,
+                    company,
+                    order.date_requested or fields.Date.today(),
                 )
-            order.needs_finance_approval = company.currency_id.compare_amounts(impact, threshold) > 0
+            order.needs_finance_approval = (
+                company.currency_id.compare_amounts(impact, threshold) > 0
+            )
 
     # ------------------------------------------------------------------ constraints
 
@@ -312,7 +311,11 @@ class EngagementChangeOrder(models.Model):
                         state=order._state_label(),
                     )
                 )
-            if field_names & UPLOAD_FIELDS and order.state not in ("draft", "submitted", "approved"):
+            if field_names & UPLOAD_FIELDS and order.state not in (
+                "draft",
+                "submitted",
+                "approved",
+            ):
                 raise UserError(
                     _("%s is no longer waiting for a countersigned copy.", order.display_name)
                 )
@@ -384,9 +387,7 @@ class EngagementChangeOrder(models.Model):
             raise AccessError(message)
 
     def _workflow_write(self, vals):
-        return (
-            self.sudo().with_context(engagement_change_order_workflow=_WORKFLOW).write(vals)
-        )
+        return self.sudo().with_context(engagement_change_order_workflow=_WORKFLOW).write(vals)
 
     def _log(self, body):
         """Post on the change order and on its engagement, as the acting user."""
@@ -448,7 +449,10 @@ class EngagementChangeOrder(models.Model):
         is_finance = self.env.is_superuser() or self.env.user.has_group(GROUP_FINANCE)
         if not (is_manager or is_finance):
             raise AccessError(
-                _("Only engagement managers (and Finance, above the threshold) approve change orders.")
+                _(
+                    "Only engagement managers (and Finance, above the threshold) approve "
+                    "change orders."
+                )
             )
         self._lock_for_workflow()
         self._check_state(("submitted",), _("approved"))
@@ -459,16 +463,19 @@ class EngagementChangeOrder(models.Model):
             needs_manager = not order.manager_approved_by_id
             needs_finance = order.needs_finance_approval and not order.finance_approved_by_id
             if needs_manager and is_manager and order.finance_approved_by_id != user:
-                role, vals = "manager", {"manager_approved_by_id": user.id, "manager_approved_on": now}
+                role, vals = (
+                    "manager",
+                    {"manager_approved_by_id": user.id, "manager_approved_on": now},
+                )
             elif needs_finance and is_finance and order.manager_approved_by_id != user:
-                role, vals = "finance", {"finance_approved_by_id": user.id, "finance_approved_on": now}
-            elif (needs_manager and order.finance_approved_by_id == user) or (
-                needs_finance and order.manager_approved_by_id == user
-            ):
+                role, vals = (
+                    "finance",
+                    {"finance_approved_by_id": user.id, "finance_approved_on": now},
+                )
+            elif (needs_manager and is_manager) or (needs_finance and is_finance):
                 raise UserError(
                     _(
-                        "%s needs two approvals from two different people: you gave one "
-                        "already.",
+                        "%s needs two approvals from two different people: you gave one already.",
                         order.display_name,
                     )
                 )
@@ -508,9 +515,7 @@ class EngagementChangeOrder(models.Model):
         self._check_state(("submitted", "approved"), _("rejected"))
         for order in self:
             if not (is_manager or (is_finance and order.needs_finance_approval)):
-                raise AccessError(
-                    _("Only engagement managers can reject %s.", order.display_name)
-                )
+                raise AccessError(_("Only engagement managers can reject %s.", order.display_name))
         reason = (reason or "").strip()
         self._workflow_write(
             {
@@ -521,7 +526,13 @@ class EngagementChangeOrder(models.Model):
             }
         )
         if reason:
-            self._log(_("Rejected by %(user)s. Reason: %(reason)s", user=self.env.user.name, reason=reason))
+            self._log(
+                _(
+                    "Rejected by %(user)s. Reason: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+            )
         else:
             self._log(_("Rejected by %s.", self.env.user.name))
         return True
@@ -559,9 +570,7 @@ class EngagementChangeOrder(models.Model):
         self._check_state(("approved",), _("marked as countersigned"))
         for order in self:
             if not order.sudo().countersigned_file:
-                raise UserError(
-                    _("Upload the countersigned copy of %s first.", order.display_name)
-                )
+                raise UserError(_("Upload the countersigned copy of %s first.", order.display_name))
         for order in self:
             signer = signed_by or order.partner_id.display_name
             order._record_signature(signer)
@@ -600,7 +609,9 @@ class EngagementChangeOrder(models.Model):
                     )
                 )
             else:
-                order._log(_("Applied by %s; the engagement's budget is revised.", self.env.user.name))
+                order._log(
+                    _("Applied by %s; the engagement's budget is revised.", self.env.user.name)
+                )
         return True
 
     def action_cancel(self):
@@ -622,9 +633,7 @@ class EngagementChangeOrder(models.Model):
         """Undo an applied change order the only way there is: a new one, its opposite."""
         self.ensure_one()
         if self.state != "applied":
-            raise UserError(
-                _("Only an applied change order is undone by a compensating one.")
-            )
+            raise UserError(_("Only an applied change order is undone by a compensating one."))
         compensating = self.create(
             {
                 "engagement_id": self.engagement_id.id,
@@ -660,15 +669,19 @@ class EngagementChangeOrder(models.Model):
         if order and not order.locked:
             return order
         engagement = self.engagement_id.sudo()
-        return self.env["sale.order"].sudo().create(
-            {
-                "partner_id": engagement.partner_id.id,
-                "company_id": engagement.company_id.id,
-                "engagement_id": engagement.id,
-                "opportunity_id": engagement.lead_id.id,
-                "origin": self.name,
-                "user_id": (engagement.sales_user_id or self.env.user).id,
-            }
+        return (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": engagement.partner_id.id,
+                    "company_id": engagement.company_id.id,
+                    "engagement_id": engagement.id,
+                    "opportunity_id": engagement.lead_id.id,
+                    "origin": self.name,
+                    "user_id": (engagement.sales_user_id or self.env.user).id,
+                }
+            )
         )
 
     def _create_sale_order_line(self):
@@ -680,15 +693,21 @@ class EngagementChangeOrder(models.Model):
         price = self.currency_id._convert(
             self.revenue_delta, order.currency_id, order.company_id, fields.Date.context_today(self)
         )
-        return self.env["sale.order.line"].sudo().create(
-            {
-                "order_id": order.id,
-                "product_id": product.id,
-                "name": _("Change order %(number)s: %(title)s", number=self.name, title=self.title),
-                "product_uom_qty": 1.0,
-                "price_unit": price,
-                "engagement_change_order_id": self.id,
-            }
+        return (
+            self.env["sale.order.line"]
+            .sudo()
+            .create(
+                {
+                    "order_id": order.id,
+                    "product_id": product.id,
+                    "name": _(
+                        "Change order %(number)s: %(title)s", number=self.name, title=self.title
+                    ),
+                    "product_uom_qty": 1.0,
+                    "price_unit": price,
+                    "engagement_change_order_id": self.id,
+                }
+            )
         )
 
     # ------------------------------------------------------------------ actions
