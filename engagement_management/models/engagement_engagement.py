@@ -339,7 +339,7 @@ class EngagementEngagement(models.Model):
             totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
         return totals
 
-    @api.depends("stage_id", "gate_line_ids.state")
+    @api.depends("stage_id", "gate_line_ids.state", "change_order_ids.state")
     @api.depends_context("uid")
     def _compute_next_stage(self):
         stages = self.env["engagement.stage"].search([])

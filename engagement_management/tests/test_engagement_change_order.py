@@ -440,6 +440,22 @@ class TestChangeOrderAccess(TestChangeOrderCommon):
             co.with_user(self.finance).action_submit()
         self.assertEqual(co.state, "draft")
 
+    def test_engagement_form_shows_the_register_and_money_to_the_right_people(self):
+        self._through(self._new_co(revenue_delta=4000.0))
+        Engagement = self.env["engagement.engagement"]
+        arch = Engagement.with_user(self.pm).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="change_order_ids"', arch)
+        self.assertIn('name="change_order_count"', arch)
+        self.assertNotIn('name="change_order_revenue"', arch)
+        self.assertEqual(self.engagement.with_user(self.pm).change_order_count, 1)
+        with self.assertRaises(AccessError):
+            self.engagement.with_user(self.pm).read(["change_order_revenue"])
+        arch = Engagement.with_user(self.finance).get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
+        self.assertIn('name="change_order_revenue"', arch)
+        self.assertEqual(self.engagement.with_user(self.finance).change_order_revenue, 4000.0)
+
 
 @tagged("post_install", "-at_install")
 class TestChangeOrderGate(TestChangeOrderCommon):
