@@ -26,11 +26,15 @@
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/engagement_stage_data.xml",
+        "data/product_data.xml",
         "wizard/engagement_create_wizard_views.xml",
         "wizard/engagement_stage_override_wizard_views.xml",
         "views/engagement_stage_views.xml",
         "views/engagement_gate_line_views.xml",
+        "views/engagement_change_order_views.xml",
         "views/engagement_engagement_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/engagement_change_order_report.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/project_project_views.xml",
@@ -38,5 +42,6 @@
     ],
     "demo": [
         "demo/engagement_demo.xml",
+        "demo/engagement_change_order_demo.xml",
     ],
 }

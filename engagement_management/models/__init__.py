@@ -6,3 +6,7 @@ from . import engagement_engagement
 from . import crm_lead
 from . import sale_order
 from . import project_project
+from . import engagement_change_order
+from . import sale_order_line
+from . import res_company
+from . import res_config_settings

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -156,6 +158,19 @@ class EngagementEngagement(models.Model):
         string="Contracted Revenue",
         groups=FINANCE_GROUPS,
     )
+    revised_date_end = fields.Date(compute="_compute_revised", string="Revised End Date")
+
+    # Change orders
+    change_order_ids = fields.One2many(
+        "engagement.change.order", "engagement_id", string="Change Orders"
+    )
+    change_order_count = fields.Integer(compute="_compute_change_order_stats")
+    change_order_revenue = fields.Monetary(
+        compute="_compute_change_order_stats",
+        string="Net Change Order Revenue",
+        groups=FINANCE_GROUPS,
+        help="Revenue impact of the applied change orders.",
+    )
 
     _check_dates = models.Constraint(
         "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
@@ -208,23 +223,77 @@ class EngagementEngagement(models.Model):
         for engagement in self:
             engagement.sale_order_count = counts.get(engagement, 0)
 
-    @api.depends("budget_revenue", "budget_cost", "budget_hours")
+    @api.depends(
+        "budget_revenue",
+        "budget_cost",
+        "budget_hours",
+        "date_end",
+        "change_order_ids.state",
+        "change_order_ids.revenue_delta",
+        "change_order_ids.cost_delta",
+        "change_order_ids.hours_delta",
+        "change_order_ids.schedule_delta_days",
+    )
     def _compute_revised(self):
         deltas = self._get_change_deltas()
         for engagement in self:
-            delta = deltas.get(engagement.id, {})
+            delta = deltas.get(engagement._origin.id, {})
             engagement.revised_revenue = engagement.budget_revenue + delta.get("revenue", 0.0)
             engagement.revised_cost = engagement.budget_cost + delta.get("cost", 0.0)
             engagement.revised_hours = engagement.budget_hours + delta.get("hours", 0.0)
+            engagement.revised_date_end = engagement.date_end and (
+                engagement.date_end + timedelta(days=delta.get("days", 0))
+            )
 
     def _get_change_deltas(self):
-        """Hook: ``{engagement_id: {'revenue', 'cost', 'hours'}}`` added to the baseline.
+        """Hook: ``{engagement_id: {'revenue', 'cost', 'hours', 'days'}}`` added to the
+        baseline: the sums of the applied change orders, in one grouped query."""
+        groups = (
+            self.env["engagement.change.order"]
+            .sudo()
+            ._read_group(
+                [("engagement_id", "in", self._origin.ids), ("state", "=", "applied")],
+                ["engagement_id"],
+                [
+                    "revenue_delta:sum",
+                    "cost_delta:sum",
+                    "hours_delta:sum",
+                    "schedule_delta_days:sum",
+                ],
+            )
+        )
+        return {
+            engagement.id: {"revenue": revenue, "cost": cost, "hours": hours, "days": days}
+            for engagement, revenue, cost, hours, days in groups
+        }
 
-        The baseline only moves through applied change orders, which a later feature adds.
-        """
-        return {}
+    @api.depends("change_order_ids.state", "change_order_ids.revenue_delta")
+    def _compute_change_order_stats(self):
+        groups = (
+            self.env["engagement.change.order"]
+            .sudo()
+            ._read_group(
+                [("engagement_id", "in", self._origin.ids)],
+                ["engagement_id", "state"],
+                ["__count", "revenue_delta:sum"],
+            )
+        )
+        counts, revenues = {}, {}
+        for engagement, state, count, revenue in groups:
+            counts[engagement.id] = counts.get(engagement.id, 0) + count
+            if state == "applied":
+                revenues[engagement.id] = revenue
+        for engagement in self:
+            engagement.change_order_count = counts.get(engagement._origin.id, 0)
+            engagement.change_order_revenue = revenues.get(engagement._origin.id, 0.0)
 
-    @api.depends("sale_order_ids.state", "sale_order_ids.amount_untaxed", "currency_id")
+    @api.depends(
+        "sale_order_ids.state",
+        "sale_order_ids.amount_untaxed",
+        "currency_id",
+        "change_order_ids.state",
+        "change_order_ids.revenue_delta",
+    )
     def _compute_revenue_contracted(self):
         totals = self._get_contracted_amounts()
         for engagement in self:
@@ -249,9 +318,28 @@ class EngagementEngagement(models.Model):
             totals[engagement.id] = totals.get(engagement.id, 0.0) + currency._convert(
                 amount, engagement.currency_id, engagement.company_id, day
             )
+        # Applied change orders whose revenue no confirmed order carries yet: counted
+        # here until their line's order is confirmed, then through the order above.
+        pending = (
+            self.env["engagement.change.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("engagement_id", "in", self.ids),
+                    ("state", "=", "applied"),
+                    "|",
+                    ("sale_order_line_id", "=", False),
+                    ("sale_order_line_id.state", "!=", "sale"),
+                ],
+                ["engagement_id"],
+                ["revenue_delta:sum"],
+            )
+        )
+        for engagement, amount in pending:
+            totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
         return totals
 
-    @api.depends("stage_id", "gate_line_ids.state")
+    @api.depends("stage_id", "gate_line_ids.state", "change_order_ids.state")
     @api.depends_context("uid")
     def _compute_next_stage(self):
         stages = self.env["engagement.stage"].search([])
@@ -560,6 +648,17 @@ class EngagementEngagement(models.Model):
             "view_mode": "form",
             "res_id": self.lead_id.id,
         }
+
+    def action_view_change_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "engagement_management.engagement_change_order_action"
+        )
+        action.update(
+            domain=[("engagement_id", "=", self.id)],
+            context={"default_engagement_id": self.id},
+        )
+        return action
 
     def action_view_sale_orders(self):
         self.ensure_one()

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .engagement_change_order import OPEN_STATES
+
 
 class EngagementStageGate(models.Model):
     """A criterion that must hold for an engagement to enter ``stage_id``.
@@ -21,6 +23,7 @@ class EngagementStageGate(models.Model):
             ("field_set", "Field Is Set"),
             ("approval", "Approval by a Group"),
             ("checklist", "Checklist Item Done"),
+            ("no_open_change_orders", "No Open Change Orders"),
         ],
         required=True,
         default="checklist",
@@ -78,6 +81,15 @@ class EngagementStageGate(models.Model):
         if engagement._gate_line_done(self):
             return False
         return _("checklist item “%s” is not done", self.name)
+
+    def _evaluate_no_open_change_orders(self, engagement):
+        open_orders = engagement.change_order_ids.filtered(lambda order: order.state in OPEN_STATES)
+        if not open_orders:
+            return False
+        return _(
+            "change orders still open: %(orders)s",
+            orders=", ".join(open_orders.mapped("name")),
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,0 +1,717 @@
+import base64
+import json
+
+from psycopg2.errors import LockNotAvailable, SerializationFailure
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_is_zero
+
+from .engagement_engagement import FINANCE_GROUPS
+
+# The workflow methods' own writes carry this object in the context. Only Python code in
+# this process can hold it (JSON and XML-RPC cannot), so no client can move a change
+# order past its workflow with a plain ``write``. See ``_GATE_OVERRIDE`` for the same idea.
+_WORKFLOW = object()
+
+GROUP_MANAGER = "engagement_management.group_engagement_manager"
+GROUP_FINANCE = "engagement_management.group_engagement_finance"
+
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("signed", "Signed"),
+    ("applied", "Applied"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
+# Not applied and not ended: what the "no open change orders" gate waits for.
+OPEN_STATES = ("draft", "submitted", "approved", "signed")
+# The terms a customer agrees to: editable while the change order is a draft only.
+TERMS_FIELDS = frozenset(
+    {
+        "engagement_id",
+        "title",
+        "description",
+        "category",
+        "reason",
+        "requested_by_id",
+        "revenue_delta",
+        "cost_delta",
+        "hours_delta",
+        "schedule_delta_days",
+        "compensated_change_order_id",
+    }
+)
+# Written by the workflow methods only.
+WORKFLOW_FIELDS = frozenset(
+    {
+        "name",
+        "state",
+        "submitted_by_id",
+        "submitted_on",
+        "manager_approved_by_id",
+        "manager_approved_on",
+        "finance_approved_by_id",
+        "finance_approved_on",
+        "rejected_by_id",
+        "rejected_on",
+        "rejection_reason",
+        "signature_method",
+        "applied_by_id",
+        "applied_on",
+        "sale_order_line_id",
+        "signed_by",
+        "signed_partner_id",
+        "signature",
+        "signed_on",
+        "signed_document_hash",
+    }
+)
+# The countersigned copy is uploaded while the change order waits for its signature.
+UPLOAD_FIELDS = frozenset({"countersigned_file", "countersigned_filename"})
+
+
+class EngagementChangeOrder(models.Model):
+    """A change of an engagement's scope, schedule or price, agreed with the customer.
+
+    ``draft`` → ``submitted`` → ``approved`` (engagement manager, and Finance above the
+    company's threshold) → ``signed`` (the customer) → ``applied`` (re-baselines the
+    engagement and bills the revenue delta). ``rejected`` and ``cancelled`` end it. Each
+    step is one ``action_*`` method; the state moves through nothing else.
+    """
+
+    _name = "engagement.change.order"
+    _description = "Engagement Change Order"
+    _inherit = ["engagement.signature.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "title"]
+
+    # Identity
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    engagement_id = fields.Many2one(
+        "engagement.engagement",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="engagement_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="engagement_id.currency_id", store=True)
+    partner_id = fields.Many2one(
+        related="engagement_id.partner_id", string="Customer", store=True, index=True
+    )
+    engagement_manager_id = fields.Many2one(
+        related="engagement_id.user_id", string="Engagement Manager", store=True
+    )
+    billing_type = fields.Selection(related="engagement_id.billing_type")
+    title = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    category = fields.Selection(
+        [
+            ("scope", "Scope"),
+            ("schedule", "Schedule"),
+            ("resources", "Resources"),
+            ("rate", "Rate"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="scope",
+        tracking=True,
+    )
+    reason = fields.Text(help="Why the change is needed: who asked for it and what happened.")
+    requested_by_id = fields.Many2one(
+        "res.partner",
+        string="Requested By",
+        help="The person, at the customer's or ours, who asked for the change.",
+    )
+    date_requested = fields.Date(
+        string="Request Date", default=fields.Date.context_today, required=True, copy=False
+    )
+    compensated_change_order_id = fields.Many2one(
+        "engagement.change.order",
+        string="Compensates",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The applied change order this one undoes.",
+    )
+
+    # Impact: each may be negative (a de-scope); at least one is not zero.
+    revenue_delta = fields.Monetary(string="Revenue Impact", tracking=True)
+    cost_delta = fields.Monetary(string="Cost Impact", tracking=True)
+    hours_delta = fields.Float(string="Hours Impact", tracking=True)
+    schedule_delta_days = fields.Integer(string="Schedule Impact (Days)", tracking=True)
+
+    # Workflow
+    state = fields.Selection(
+        STATES, default="draft", required=True, readonly=True, copy=False, tracking=True, index=True
+    )
+    submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True, copy=False)
+    submitted_on = fields.Datetime(readonly=True, copy=False)
+    needs_finance_approval = fields.Boolean(
+        compute="_compute_needs_finance_approval",
+        help="Its impact is above the company's threshold: Finance approves too.",
+    )
+    manager_approved_by_id = fields.Many2one(
+        "res.users", string="Approved By (Manager)", readonly=True, copy=False
+    )
+    manager_approved_on = fields.Datetime(string="Approved On (Manager)", readonly=True, copy=False)
+    finance_approved_by_id = fields.Many2one(
+        "res.users", string="Approved By (Finance)", readonly=True, copy=False
+    )
+    finance_approved_on = fields.Datetime(string="Approved On (Finance)", readonly=True, copy=False)
+    rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False)
+    rejected_on = fields.Datetime(readonly=True, copy=False)
+    rejection_reason = fields.Text(readonly=True, copy=False)
+    signature_method = fields.Selection(
+        [("customer", "Signed by the Customer"), ("countersigned", "Countersigned Copy Uploaded")],
+        readonly=True,
+        copy=False,
+    )
+    countersigned_file = fields.Binary(
+        string="Countersigned Copy", attachment=True, copy=False, groups=GROUP_MANAGER
+    )
+    countersigned_filename = fields.Char(copy=False, groups=GROUP_MANAGER)
+    applied_by_id = fields.Many2one("res.users", string="Applied By", readonly=True, copy=False)
+    applied_on = fields.Datetime(readonly=True, copy=False)
+    sale_order_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Sales Order Line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="sales_team.group_sale_salesman," + FINANCE_GROUPS,
+        help="The line that bills the revenue impact.",
+    )
+    sale_order_id = fields.Many2one(
+        related="sale_order_line_id.order_id",
+        string="Sales Order",
+        groups="sales_team.group_sale_salesman," + FINANCE_GROUPS,
+    )
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("name", "title")
+    def _compute_display_name(self):
+        for order in self:
+            if order.name and order.name != "/":
+                order.display_name = f"{order.name} {order.title or ''}".strip()
+            else:
+                order.display_name = order.title or _("New Change Order")
+
+    @api.depends("revenue_delta", "cost_delta", "currency_id", "company_id")
+    @api.depends_context("company")
+    def _compute_needs_finance_approval(self):
+        for order in self:
+            company = order.company_id or self.env.company
+            threshold = company.engagement_co_finance_threshold
+            impact = max(abs(order.revenue_delta), abs(order.cost_delta))
+            if order.currency_id and order.currency_id != company.currency_id:
+                impact = order.currency_id._convert(
+                    impact,
+                    company.currency_id,
+                    company,
+                    order.date_requested or fields.Date.today(),
+                )
+            order.needs_finance_approval = (
+                company.currency_id.compare_amounts(impact, threshold) > 0
+            )
+
+    # ------------------------------------------------------------------ constraints
+
+    @api.constrains("revenue_delta", "cost_delta", "hours_delta", "schedule_delta_days")
+    def _check_has_impact(self):
+        for order in self:
+            if not order._has_impact():
+                raise ValidationError(
+                    _(
+                        "The change order “%s” changes nothing: give it a revenue, cost, "
+                        "hours or schedule impact.",
+                        order.display_name,
+                    )
+                )
+
+    def _has_impact(self):
+        self.ensure_one()
+        currency = self.currency_id or self.env.company.currency_id
+        return not (
+            currency.is_zero(self.revenue_delta)
+            and currency.is_zero(self.cost_delta)
+            and float_is_zero(self.hours_delta, precision_digits=2)
+            and not self.schedule_delta_days
+        )
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.context.get("engagement_change_order_workflow") is not _WORKFLOW:
+            for vals in vals_list:
+                forbidden = (WORKFLOW_FIELDS - {"name"}) & set(vals)
+                if vals.get("state", "draft") != "draft" or forbidden:
+                    raise UserError(
+                        _("A change order starts as a draft; its workflow sets the rest.")
+                    )
+        Engagement = self.env["engagement.engagement"]
+        for vals in vals_list:
+            company = Engagement.browse(vals.get("engagement_id")).sudo().company_id
+            vals["name"] = (
+                self.env["ir.sequence"]
+                .with_company(company or self.env.company)
+                .next_by_code("engagement.change.order")
+                or "/"
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.context.get("engagement_change_order_workflow") is not _WORKFLOW:
+            self._check_writable(set(vals))
+        return super().write(vals)
+
+    def _check_writable(self, field_names):
+        """Refuse a plain write past the workflow: state and approvals, the terms once
+        submitted, anything at all once applied (bar the chatter)."""
+        mail_fields = set(self.env["mail.thread"]._fields) | set(
+            self.env["mail.activity.mixin"]._fields
+        )
+        field_names = field_names - mail_fields
+        if not field_names:
+            return
+        workflow = field_names & WORKFLOW_FIELDS
+        if workflow:
+            raise UserError(
+                _(
+                    "The state, approvals and signature of a change order change through its "
+                    "workflow buttons only (%s).",
+                    ", ".join(sorted(workflow)),
+                )
+            )
+        for order in self:
+            if order.state == "applied":
+                raise UserError(
+                    _(
+                        "%s is applied and cannot change any more; create a compensating "
+                        "change order to undo it.",
+                        order.display_name,
+                    )
+                )
+            if order.state != "draft" and field_names & TERMS_FIELDS:
+                raise UserError(
+                    _(
+                        "%(order)s is %(state)s: its terms are frozen. Cancel it and raise a "
+                        "new change order to change them.",
+                        order=order.display_name,
+                        state=order._state_label(),
+                    )
+                )
+            if field_names & UPLOAD_FIELDS and order.state not in (
+                "draft",
+                "submitted",
+                "approved",
+            ):
+                raise UserError(
+                    _("%s is no longer waiting for a countersigned copy.", order.display_name)
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        for order in self:
+            if order.state != "draft":
+                raise UserError(
+                    _(
+                        "%(order)s is %(state)s: only draft change orders can be deleted; "
+                        "cancel it instead.",
+                        order=order.display_name,
+                        state=order._state_label(),
+                    )
+                )
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for order, vals in zip(self, vals_list, strict=True):
+            vals["title"] = _("%s (copy)", order.title)
+        return vals_list
+
+    # ------------------------------------------------------------------ helpers
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _lock_for_workflow(self):
+        """Lock the rows for this transaction, or refuse at once if another user is
+        changing them: of two users approving (or applying) the same change order at the
+        same time, one wins and the other gets this error."""
+        if not self.ids:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
+                        SQL.identifier(self._table),
+                        tuple(self.ids),
+                    )
+                )
+        except (LockNotAvailable, SerializationFailure) as error:
+            raise UserError(
+                _(
+                    "Someone else is changing %s right now. Reload it and try again.",
+                    ", ".join(self.mapped("display_name")),
+                )
+            ) from error
+        # What another transaction committed before the lock must be read afresh.
+        self.invalidate_recordset()
+
+    def _check_state(self, states, action):
+        for order in self:
+            if order.state not in states:
+                raise UserError(
+                    _(
+                        "%(order)s is %(state)s: it cannot be %(action)s.",
+                        order=order.display_name,
+                        state=order._state_label(),
+                        action=action,
+                    )
+                )
+
+    def _check_group(self, group, message):
+        if not (self.env.is_superuser() or self.env.user.has_group(group)):
+            raise AccessError(message)
+
+    def _workflow_write(self, vals):
+        return self.sudo().with_context(engagement_change_order_workflow=_WORKFLOW).write(vals)
+
+    def _log(self, body):
+        """Post on the change order and on its engagement, as the acting user."""
+        author = self.env.user.partner_id.id
+        for order in self:
+            order.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=author)
+            order.engagement_id.sudo().message_post(
+                body=_("%(order)s: %(body)s", order=order.display_name, body=body),
+                subtype_xmlid="mail.mt_note",
+                author_id=author,
+            )
+
+    def _record_signature(self, signed_by, signature=None, partner=None):
+        # The mixin writes the signature fields, which only the workflow may write.
+        workflow = self.with_context(engagement_change_order_workflow=_WORKFLOW)
+        return super(EngagementChangeOrder, workflow)._record_signature(
+            signed_by, signature=signature, partner=partner
+        )
+
+    def _get_signed_document(self):
+        """The countersigned copy when one was uploaded, else the terms the customer signs."""
+        self.ensure_one()
+        upload = self.sudo().countersigned_file
+        if upload:
+            return base64.b64decode(upload)
+        terms = {
+            "number": self.name,
+            "engagement": self.engagement_id.sudo().display_name,
+            "customer": self.partner_id.sudo().display_name,
+            "title": self.title,
+            "description": self.description or "",
+            "currency": self.currency_id.name,
+            "revenue_delta": self.revenue_delta,
+            "cost_delta": self.cost_delta,
+            "hours_delta": self.hours_delta,
+            "schedule_delta_days": self.schedule_delta_days,
+        }
+        return json.dumps(terms, sort_keys=True, default=str).encode()
+
+    # ------------------------------------------------------------------ workflow
+
+    def action_submit(self):
+        """The PM or another member of the engagement submits the draft for approval."""
+        self.check_access("write")
+        self._lock_for_workflow()
+        self._check_state(("draft",), _("submitted"))
+        now = fields.Datetime.now()
+        self._workflow_write(
+            {"state": "submitted", "submitted_by_id": self.env.user.id, "submitted_on": now}
+        )
+        self._log(_("Submitted for approval by %s.", self.env.user.name))
+        return True
+
+    def action_approve(self):
+        """The engagement manager approves; above the company's threshold Finance approves
+        too, as a second, separate person. Approved once every approval it needs is in."""
+        self.check_access("read")
+        is_manager = self.env.is_superuser() or self.env.user.has_group(GROUP_MANAGER)
+        is_finance = self.env.is_superuser() or self.env.user.has_group(GROUP_FINANCE)
+        if not (is_manager or is_finance):
+            raise AccessError(
+                _(
+                    "Only engagement managers (and Finance, above the threshold) approve "
+                    "change orders."
+                )
+            )
+        self._lock_for_workflow()
+        self._check_state(("submitted",), _("approved"))
+        user = self.env.user
+        now = fields.Datetime.now()
+        plan = []  # every refusal before any write: a refused approval changes nothing
+        for order in self:
+            needs_manager = not order.manager_approved_by_id
+            needs_finance = order.needs_finance_approval and not order.finance_approved_by_id
+            if needs_manager and is_manager and order.finance_approved_by_id != user:
+                role, vals = (
+                    "manager",
+                    {"manager_approved_by_id": user.id, "manager_approved_on": now},
+                )
+            elif needs_finance and is_finance and order.manager_approved_by_id != user:
+                role, vals = (
+                    "finance",
+                    {"finance_approved_by_id": user.id, "finance_approved_on": now},
+                )
+            elif (needs_manager and is_manager) or (needs_finance and is_finance):
+                raise UserError(
+                    _(
+                        "%s needs two approvals from two different people: you gave one already.",
+                        order.display_name,
+                    )
+                )
+            elif needs_manager:
+                raise AccessError(
+                    _("%s still needs the approval of an engagement manager.", order.display_name)
+                )
+            else:
+                raise AccessError(
+                    _(
+                        "%s is above the Finance approval threshold: it still needs the "
+                        "approval of Finance.",
+                        order.display_name,
+                    )
+                )
+            complete = not (needs_manager and needs_finance)
+            if complete:
+                vals["state"] = "approved"
+            plan.append((order, role, vals, complete))
+        for order, role, vals, complete in plan:
+            order._workflow_write(vals)
+            if role == "manager":
+                body = _("Approved by %s (engagement manager).", user.name)
+            else:
+                body = _("Approved by %s (Finance).", user.name)
+            if not complete:
+                body = _("%s Still waiting for the second approval.", body)
+            order._log(body)
+        return True
+
+    def action_reject(self, reason=None):
+        """A manager (or Finance, for what it must approve) turns the change down."""
+        self.check_access("read")
+        is_manager = self.env.is_superuser() or self.env.user.has_group(GROUP_MANAGER)
+        is_finance = self.env.user.has_group(GROUP_FINANCE)
+        self._lock_for_workflow()
+        self._check_state(("submitted", "approved"), _("rejected"))
+        for order in self:
+            if not (is_manager or (is_finance and order.needs_finance_approval)):
+                raise AccessError(_("Only engagement managers can reject %s.", order.display_name))
+        reason = (reason or "").strip()
+        self._workflow_write(
+            {
+                "state": "rejected",
+                "rejected_by_id": self.env.user.id,
+                "rejected_on": fields.Datetime.now(),
+                "rejection_reason": reason or False,
+            }
+        )
+        if reason:
+            self._log(
+                _(
+                    "Rejected by %(user)s. Reason: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+            )
+        else:
+            self._log(_("Rejected by %s.", self.env.user.name))
+        return True
+
+    def action_sign(self, signed_by, signature=None):
+        """The customer's signature of an approved change order.
+
+        Called by the customer (portal routes call it once they checked the customer's
+        access) or by an engagement manager recording a signature given in person.
+        """
+        self.check_access("read")
+        user = self.env.user
+        for order in self:
+            customer = order.partner_id.commercial_partner_id
+            is_customer = user.share and user.partner_id.commercial_partner_id == customer
+            if not (self.env.is_superuser() or is_customer or user.has_group(GROUP_MANAGER)):
+                raise AccessError(
+                    _("Only the customer or an engagement manager can sign %s.", order.display_name)
+                )
+        self._lock_for_workflow()
+        self._check_state(("approved",), _("signed"))
+        partner = user.partner_id if user.share else None
+        self._record_signature(signed_by, signature=signature, partner=partner)
+        self._workflow_write({"state": "signed", "signature_method": "customer"})
+        for order in self:
+            order._log(_("Signed by %(signer)s for the customer.", signer=order.signed_by))
+        return True
+
+    def action_upload_countersigned(self, signed_by=None):
+        """A manager files the copy the customer signed on paper (uploaded beforehand in
+        ``countersigned_file``); that counts as the customer's signature."""
+        self._check_group(GROUP_MANAGER, _("Only engagement managers file countersigned copies."))
+        self.check_access("read")
+        self._lock_for_workflow()
+        self._check_state(("approved",), _("marked as countersigned"))
+        for order in self:
+            if not order.sudo().countersigned_file:
+                raise UserError(_("Upload the countersigned copy of %s first.", order.display_name))
+        for order in self:
+            signer = signed_by or order.partner_id.display_name
+            order._record_signature(signer)
+            order._workflow_write({"state": "signed", "signature_method": "countersigned"})
+            order._log(
+                _(
+                    "Countersigned copy %(file)s filed by %(user)s (signed by %(signer)s).",
+                    file=order.sudo().countersigned_filename or "",
+                    user=self.env.user.name,
+                    signer=signer,
+                )
+            )
+        return True
+
+    def action_apply(self):
+        """The engagement manager applies the signed change: the engagement's revised
+        budget and end date include it, and fixed-price and milestone engagements get a
+        sales order line for the revenue impact."""
+        self._check_group(GROUP_MANAGER, _("Only engagement managers apply change orders."))
+        self.check_access("write")
+        self._lock_for_workflow()
+        self._check_state(("signed",), _("applied"))
+        now = fields.Datetime.now()
+        for order in self:
+            line = order._create_sale_order_line()
+            vals = {"state": "applied", "applied_by_id": self.env.user.id, "applied_on": now}
+            if line:
+                vals["sale_order_line_id"] = line.id
+            order._workflow_write(vals)
+            if line:
+                order._log(
+                    _(
+                        "Applied by %(user)s; the revenue impact is billed on %(order)s.",
+                        user=self.env.user.name,
+                        order=line.order_id.name,
+                    )
+                )
+            else:
+                order._log(
+                    _("Applied by %s; the engagement's budget is revised.", self.env.user.name)
+                )
+        return True
+
+    def action_cancel(self):
+        """Members cancel drafts and submitted change orders; managers any not applied."""
+        self.check_access("read")
+        self._lock_for_workflow()
+        self._check_state(("draft", "submitted", "approved", "signed"), _("cancelled"))
+        if any(order.state in ("approved", "signed") for order in self):
+            self._check_group(
+                GROUP_MANAGER, _("Only engagement managers cancel an approved change order.")
+            )
+        else:
+            self.check_access("write")
+        self._workflow_write({"state": "cancelled"})
+        self._log(_("Cancelled by %s.", self.env.user.name))
+        return True
+
+    def action_create_compensating(self):
+        """Undo an applied change order the only way there is: a new one, its opposite."""
+        self.ensure_one()
+        if self.state != "applied":
+            raise UserError(_("Only an applied change order is undone by a compensating one."))
+        compensating = self.create(
+            {
+                "engagement_id": self.engagement_id.id,
+                "title": _("Reversal of %s", self.display_name),
+                "category": self.category,
+                "reason": _("Undoes %s.", self.name),
+                "revenue_delta": -self.revenue_delta,
+                "cost_delta": -self.cost_delta,
+                "hours_delta": -self.hours_delta,
+                "schedule_delta_days": -self.schedule_delta_days,
+                "compensated_change_order_id": self.id,
+            }
+        )
+        self._log(
+            _("%(user)s raised %(new)s to undo it.", user=self.env.user.name, new=compensating.name)
+        )
+        return compensating._get_records_action()
+
+    # ------------------------------------------------------------------ billing
+
+    def _bills_on_sale_order(self):
+        self.ensure_one()
+        return self.engagement_id.billing_type in ("fixed_price", "milestone") and not (
+            self.currency_id.is_zero(self.revenue_delta)
+        )
+
+    def _get_target_sale_order(self):
+        """The engagement's latest confirmed order, or a new quotation when there is none
+        or it is locked."""
+        self.ensure_one()
+        orders = self.engagement_id.sudo().sale_order_ids.filtered(lambda so: so.state == "sale")
+        order = orders.sorted(lambda so: (so.date_order, so.id), reverse=True)[:1]
+        if order and not order.locked:
+            return order
+        engagement = self.engagement_id.sudo()
+        return (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": engagement.partner_id.id,
+                    "company_id": engagement.company_id.id,
+                    "engagement_id": engagement.id,
+                    "opportunity_id": engagement.lead_id.id,
+                    "origin": self.name,
+                    "user_id": (engagement.sales_user_id or self.env.user).id,
+                }
+            )
+        )
+
+    def _create_sale_order_line(self):
+        self.ensure_one()
+        if not self._bills_on_sale_order():
+            return self.env["sale.order.line"]
+        order = self._get_target_sale_order()
+        product = self.env.ref("engagement_management.product_product_change_order").sudo()
+        price = self.currency_id._convert(
+            self.revenue_delta, order.currency_id, order.company_id, fields.Date.context_today(self)
+        )
+        return (
+            self.env["sale.order.line"]
+            .sudo()
+            .create(
+                {
+                    "order_id": order.id,
+                    "product_id": product.id,
+                    "name": _(
+                        "Change order %(number)s: %(title)s", number=self.name, title=self.title
+                    ),
+                    "product_uom_qty": 1.0,
+                    "price_unit": price,
+                    "engagement_change_order_id": self.id,
+                }
+            )
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return self.sale_order_id._get_records_action()

@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    engagement_co_finance_threshold = fields.Monetary(
+        related="company_id.engagement_co_finance_threshold",
+        currency_field="currency_id",
+        readonly=False,
+    )
