@@ -47,5 +47,6 @@
     ],
     "demo": [
         "demo/engagement_demo.xml",
+        "demo/engagement_deliverable_demo.xml",
     ],
 }
