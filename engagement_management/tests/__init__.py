@@ -4,3 +4,8 @@ from . import test_engagement_lead_won
 from . import test_engagement_project
 from . import test_engagement_access
 from . import test_engagement_rpc
+from . import test_engagement_deliverable
+from . import test_engagement_portal
+from . import test_engagement_template
+from . import test_engagement_status_report
+from . import test_engagement_close
