@@ -284,10 +284,24 @@ class EngagementDeliverable(models.Model):
         self.ensure_one()
         return self.state == "submitted" and self.is_current
 
+    def _check_can_record_customer_answer(self):
+        """The portal signs as superuser after its own access check; inside, only
+        engagement managers record what the customer answered."""
+        if not (
+            self.env.is_superuser()
+            or self.env.user.has_group("engagement_management.group_engagement_manager")
+        ):
+            raise AccessError(
+                _("Only the customer, or an engagement manager for them, can sign or reject.")
+            )
+        self.check_access("write")
+
     def action_sign(self, signed_by, signature=None, partner=None):
         """Record the customer's signature; the portal calls this after its access check."""
         self._check_signable()
-        self.check_access("write")
+        self._check_can_record_customer_answer()
+        if isinstance(partner, int):
+            partner = self.env["res.partner"].browse(partner).exists()
         self._record_signature(signed_by, signature=signature, partner=partner)
         self._mark_signed(partner)
         return True
@@ -329,7 +343,9 @@ class EngagementDeliverable(models.Model):
         if not reason:
             raise UserError(_("Rejecting a deliverable needs a reason."))
         self._check_signable()
-        self.check_access("write")
+        self._check_can_record_customer_answer()
+        if isinstance(partner, int):
+            partner = self.env["res.partner"].browse(partner).exists()
         self.sudo().write({"state": "rejected", "reject_reason": reason, "access_token": False})
         for deliverable in self:
             body = _(

@@ -80,6 +80,17 @@ class TestEngagementDeliverable(EngagementCommon):
         self.assertIn("Business Requirements Document", activity.summary)
         self.assertIn("signed on the portal by Carla Customer", self.engagement.message_ids[0].body)
 
+    def test_inside_only_managers_record_the_customers_answer(self):
+        brd = self._make_deliverable(self.engagement, BRD)
+        brd.action_submit()
+        with self.assertRefused(AccessError, "Only the customer"):
+            brd.with_user(self.pm).action_sign("Carla Customer", signature=SIGNATURE_PNG)
+        with self.assertRefused(AccessError, "Only the customer"):
+            brd.with_user(self.pm).action_reject("Too vague")
+        self.assertEqual(brd.state, "submitted")
+        brd.with_user(self.manager).action_sign("Carla Customer (by email)")
+        self.assertEqual(brd.state, "signed")
+
     def test_only_a_submitted_deliverable_is_signed(self):
         brd = self._make_deliverable(self.engagement, BRD)
         with self.assertRefused(UserError, "cannot be signed"):
