@@ -277,7 +277,7 @@ class EngagementEngagement(models.Model):
             )
         return totals
 
-    @api.depends("stage_id", "gate_line_ids.state")
+    @api.depends("stage_id", "gate_line_ids.state", "deliverable_ids.state")
     @api.depends_context("uid")
     def _compute_next_stage(self):
         stages = self.env["engagement.stage"].search([])
