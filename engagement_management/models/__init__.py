@@ -3,6 +3,10 @@ from . import engagement_stage
 from . import engagement_stage_gate
 from . import engagement_gate_line
 from . import engagement_engagement
+from . import engagement_deliverable_type
+from . import engagement_deliverable
+from . import engagement_template
+from . import engagement_status_report
 from . import crm_lead
 from . import sale_order
 from . import project_project

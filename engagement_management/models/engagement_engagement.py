@@ -172,6 +172,32 @@ class EngagementEngagement(models.Model):
         help="Revenue impact of the applied change orders.",
     )
 
+    # Deliverables, templates, status reports and the close
+    template_id = fields.Many2one(
+        "engagement.template", string="Template", check_company=True, copy=False, tracking=True
+    )
+    deliverable_ids = fields.One2many(
+        "engagement.deliverable", "engagement_id", string="Deliverables"
+    )
+    deliverable_count = fields.Integer(compute="_compute_deliverable_count")
+    signed_deliverable_ids = fields.Many2many(
+        "engagement.deliverable",
+        string="Signed Deliverables",
+        compute="_compute_signed_deliverable_ids",
+        help="The latest signed version of each deliverable type.",
+    )
+    status_report_ids = fields.One2many(
+        "engagement.status.report", "engagement_id", string="Status Reports"
+    )
+    lessons_learned = fields.Html(string="Lessons Learned")
+    satisfaction_score = fields.Float(
+        string="Customer Satisfaction",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Average of the customer's ratings, from 1 to 5.",
+    )
+
     _check_dates = models.Constraint(
         "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
         "An engagement cannot end before it starts.",
@@ -339,7 +365,9 @@ class EngagementEngagement(models.Model):
             totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
         return totals
 
-    @api.depends("stage_id", "gate_line_ids.state", "change_order_ids.state")
+    @api.depends(
+        "stage_id", "gate_line_ids.state", "change_order_ids.state", "deliverable_ids.state"
+    )
     @api.depends_context("uid")
     def _compute_next_stage(self):
         stages = self.env["engagement.stage"].search([])
@@ -349,6 +377,28 @@ class EngagementEngagement(models.Model):
             unmet = engagement._get_unmet_gates(target) if target else []
             engagement.next_stage_missing = "\n".join(message for __, message in unmet)
             engagement.next_stage_ready = bool(target) and not unmet
+
+    @api.depends("deliverable_ids")
+    def _compute_deliverable_count(self):
+        counts = dict(
+            self.env["engagement.deliverable"]._read_group(
+                [("engagement_id", "in", self.ids)], ["engagement_id"], ["__count"]
+            )
+        )
+        for engagement in self:
+            engagement.deliverable_count = counts.get(engagement, 0)
+
+    @api.depends("deliverable_ids.state", "deliverable_ids.version")
+    def _compute_signed_deliverable_ids(self):
+        for engagement in self:
+            latest = {}
+            for deliverable in engagement.deliverable_ids.filtered(lambda d: d.state == "signed"):
+                kept = latest.get(deliverable.type_id)
+                if not kept or deliverable.version > kept.version:
+                    latest[deliverable.type_id] = deliverable
+            engagement.signed_deliverable_ids = self.env["engagement.deliverable"].union(
+                *latest.values()
+            )
 
     # ------------------------------------------------------------------ gates
 
@@ -435,7 +485,7 @@ class EngagementEngagement(models.Model):
                 {"engagement_id": engagement.id, "gate_id": gate.id}
                 for engagement in self
                 for gate in gates
-                if (engagement.id, gate.id) not in existing
+                if (engagement.id, gate.id) not in existing and gate._applies_to(engagement)
             ]
         )
 
@@ -454,6 +504,7 @@ class EngagementEngagement(models.Model):
                 )
         engagements = super().create(vals_list)
         engagements._sync_gate_lines()
+        engagements.filtered("template_id")._apply_template()
         default_stage = self._default_stage_id()
         for engagement in engagements:
             # Creating straight into a later stage (import, RPC) enters every stage up to it.
@@ -475,7 +526,14 @@ class EngagementEngagement(models.Model):
                 vals = dict(vals, date_last_stage_update=fields.Datetime.now())
         elif "stage_id" in vals:
             raise UserError(_("An engagement always has a stage."))
+        entering = (
+            self.filtered(lambda engagement: engagement.stage_id.id != vals["stage_id"])
+            if vals.get("stage_id")
+            else self.browse()
+        )
         res = super().write(vals)
+        if entering:
+            entering._on_stage_entered()
         # Field gates read any field, so what the next stage needs is stale after any write.
         self.invalidate_recordset(["next_stage_id", "next_stage_missing", "next_stage_ready"])
         return res
@@ -531,6 +589,57 @@ class EngagementEngagement(models.Model):
                 ),
                 user_id=(engagement.user_id or self.env.user).id,
             )
+
+    def _on_stage_entered(self):
+        """Entering a stage with a rating template asks the customer for a rating."""
+        for engagement in self:
+            template = engagement.stage_id.rating_template_id
+            if template and engagement.partner_id.email:
+                engagement.sudo().rating_send_request(template, force_send=False)
+
+    def _apply_template(self):
+        for engagement in self:
+            values = engagement.template_id._prepare_deliverable_values(engagement)
+            self.env["engagement.deliverable"].sudo().create(values)
+
+    def _update_health_from_reports(self):
+        """The latest status report's health is the engagement's health."""
+        for engagement in self:
+            latest = engagement.status_report_ids.sorted(lambda r: (r.date, r.id))[-1:]
+            if latest and engagement.health != latest.health:
+                engagement.sudo().health = latest.health
+
+    def rating_apply(self, rate, token=None, rating=None, feedback=None, **kwargs):
+        rating = super().rating_apply(rate, token=token, rating=rating, feedback=feedback, **kwargs)
+        self._update_satisfaction_score()
+        return rating
+
+    def _update_satisfaction_score(self):
+        groups = dict(
+            self.env["rating.rating"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("consumed", "=", True),
+                    ("rating", ">=", 1),
+                ],
+                ["res_id"],
+                ["rating:avg"],
+            )
+        )
+        for engagement in self:
+            engagement.sudo().satisfaction_score = groups.get(engagement.id, 0.0)
+
+    def _create_delivery_project(self):
+        """Hook: the delivery project, from the template's project template when set."""
+        self.ensure_one()
+        template = self.template_id.project_template_id.sudo()
+        values = self._create_project_values()
+        if template:
+            return template.action_create_from_template(values)
+        return self.env["project.project"].sudo().create(values)
 
     def _create_project_values(self):
         self.ensure_one()
@@ -625,7 +734,7 @@ class EngagementEngagement(models.Model):
         # or not, as sale_project does when an order creates one.
         self.check_access("write")
         if not project:
-            project = self.env["project.project"].sudo().create(self._create_project_values())
+            project = self._create_delivery_project()
         if not project.account_id:
             project.sudo()._create_analytic_account()
         self.project_id = project
@@ -639,6 +748,17 @@ class EngagementEngagement(models.Model):
             "view_mode": "form",
             "res_id": self.project_id.id,
         }
+
+    def action_view_deliverables(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "engagement_management.engagement_deliverable_action"
+        )
+        action.update(
+            domain=[("engagement_id", "=", self.id)],
+            context={"default_engagement_id": self.id, "search_default_current": 1},
+        )
+        return action
 
     def action_view_lead(self):
         self.ensure_one()

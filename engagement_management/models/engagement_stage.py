@@ -22,6 +22,12 @@ class EngagementStage(models.Model):
         string="Project Can Be Created",
         help="From this stage on, the engagement's delivery project can be created.",
     )
+    rating_template_id = fields.Many2one(
+        "mail.template",
+        string="Rating Request",
+        domain="[('model', '=', 'engagement.engagement')]",
+        help="Entering this stage emails the customer this satisfaction request.",
+    )
     gate_ids = fields.One2many("engagement.stage.gate", "stage_id", string="Gates")
     gate_count = fields.Integer(compute="_compute_gate_count")
     active = fields.Boolean(default=True)

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import is_html_empty
 
 from .engagement_change_order import OPEN_STATES
 
@@ -24,6 +25,8 @@ class EngagementStageGate(models.Model):
             ("approval", "Approval by a Group"),
             ("checklist", "Checklist Item Done"),
             ("no_open_change_orders", "No Open Change Orders"),
+            ("deliverable_signed", "Deliverable Signed"),
+            ("deliverables_closed", "Every Deliverable Signed or Cancelled"),
         ],
         required=True,
         default="checklist",
@@ -42,8 +45,30 @@ class EngagementStageGate(models.Model):
         ondelete="restrict",
         help="Only members of this group can give the approval.",
     )
+    deliverable_type_id = fields.Many2one(
+        "engagement.deliverable.type",
+        string="Deliverable Type",
+        ondelete="restrict",
+        help="A version of this type must be signed by the customer.",
+    )
+    template_ids = fields.Many2many(
+        "engagement.template",
+        "engagement_stage_gate_template_rel",
+        "gate_id",
+        "template_id",
+        string="Only for Templates",
+        help="When set, the gate applies only to engagements made from these templates.",
+    )
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
+
+    @api.constrains("gate_type", "deliverable_type_id")
+    def _check_deliverable_gate(self):
+        for gate in self:
+            if gate.gate_type == "deliverable_signed" and not gate.deliverable_type_id:
+                raise ValidationError(
+                    _("The gate “%s” needs a signed deliverable: choose its type.", gate.name)
+                )
 
     @api.constrains("gate_type", "field_id", "group_id")
     def _check_gate_configuration(self):
@@ -62,13 +87,21 @@ class EngagementStageGate(models.Model):
         self.ensure_one()
         return self.gate_type in ("approval", "checklist")
 
+    def _applies_to(self, engagement):
+        """Template-specific gates hold only for engagements of their templates."""
+        self.ensure_one()
+        return not self.template_ids or engagement.template_id in self.template_ids
+
     def _evaluate(self, engagement):
         """Return ``False`` when the gate holds for ``engagement``, else what is missing."""
         self.ensure_one()
+        if not self._applies_to(engagement):
+            return False
         return getattr(self, f"_evaluate_{self.gate_type}")(engagement)
 
     def _evaluate_field_set(self, engagement):
-        if engagement[self.field_id.name]:
+        value = engagement[self.field_id.name]
+        if value and not (self.field_id.ttype == "html" and is_html_empty(value)):
             return False
         return _("%(field)s is not set", field=self.field_id.field_description)
 
@@ -91,6 +124,25 @@ class EngagementStageGate(models.Model):
             orders=", ".join(open_orders.mapped("name")),
         )
 
+    def _evaluate_deliverable_signed(self, engagement):
+        if any(
+            deliverable.type_id == self.deliverable_type_id and deliverable.state == "signed"
+            for deliverable in engagement.deliverable_ids
+        ):
+            return False
+        return _("%s signed by the customer", self.deliverable_type_id.name)
+
+    def _evaluate_deliverables_closed(self, engagement):
+        open_ones = engagement.deliverable_ids.filtered(
+            lambda d: d.is_current and d.state not in ("signed", "cancelled")
+        )
+        if not open_ones:
+            return False
+        return _(
+            "deliverables neither signed nor cancelled: %s",
+            ", ".join(open_ones.mapped("display_name")),
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         gates = super().create(vals_list)
@@ -99,7 +151,7 @@ class EngagementStageGate(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if "gate_type" in vals or "active" in vals:
+        if {"gate_type", "active", "template_ids"} & set(vals):
             self._sync_engagement_lines()
         return res
 

@@ -1,7 +1,13 @@
+import base64
 from contextlib import contextmanager
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+# A 1x1 transparent PNG: what the portal's signature widget sends, base64-encoded.
+SIGNATURE_PNG = (
+    b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
 
 
 class EngagementCommon(TransactionCase):
@@ -98,11 +104,45 @@ class EngagementCommon(TransactionCase):
         vals.update(values)
         return cls.env["engagement.engagement"].create(vals)
 
-    @staticmethod
-    def _confirm_gates(engagement, up_to_stage):
-        """Confirm every approval and checklist item of the stages up to ``up_to_stage``."""
+    @classmethod
+    def _confirm_gates(cls, engagement, up_to_stage):
+        """Confirm every approval and checklist item of the stages up to ``up_to_stage``,
+        and have the customer sign every deliverable those stages require."""
         lines = engagement.gate_line_ids.filtered(
             lambda line: line.stage_id.sequence <= up_to_stage.sequence and line.state == "pending"
         )
         lines.action_confirm()
+        gates = cls.env["engagement.stage.gate"].search(
+            [
+                ("gate_type", "=", "deliverable_signed"),
+                ("stage_id.sequence", "<=", up_to_stage.sequence),
+            ]
+        )
+        for deliverable_type in gates.deliverable_type_id:
+            cls._sign_deliverable(engagement, deliverable_type)
         return lines
+
+    @classmethod
+    def _make_deliverable(cls, engagement, type_xmlid, **values):
+        """A draft deliverable of ``type_xmlid`` (an xml id or a type record) with its document."""
+        deliverable_type = cls.env.ref(type_xmlid) if isinstance(type_xmlid, str) else type_xmlid
+        vals = {
+            "engagement_id": engagement.id,
+            "type_id": deliverable_type.id,
+            "name": deliverable_type.name,
+            "attachment": base64.b64encode(f"{deliverable_type.name} v1".encode()),
+            "attachment_name": "document.pdf",
+        }
+        vals.update(values)
+        return cls.env["engagement.deliverable"].create(vals)
+
+    @classmethod
+    def _sign_deliverable(cls, engagement, type_xmlid, signed_by="Carla Customer"):
+        """Draft, review (when the type asks for it), submit and sign a deliverable."""
+        deliverable = cls._make_deliverable(engagement, type_xmlid)
+        if deliverable.review_group_id:
+            deliverable.action_request_review()
+            deliverable.sudo().action_review_approve()
+        deliverable.action_submit()
+        deliverable.sudo().action_sign(signed_by, signature=SIGNATURE_PNG)
+        return deliverable

@@ -79,11 +79,12 @@ class TestEngagementGates(EngagementCommon):
             engagement.with_user(self.manager).action_move_to_stage(self.stage["execution"])
         text = str(refusal.exception)
         for missing in (
-            "Requirements: checklist item “Statement of Work signed by the customer”",
+            "Requirements: Statement of Work signed by the customer",
             "Requirements: Start Date is not set",
-            "Planning: checklist item “Business Requirements Document signed by the customer”",
+            "Planning: Business Requirements Document signed by the customer",
             "Planning: End Date is not set",
             "Execution: Project is not set",
+            "Execution: Project Plan signed by the customer",
             "Execution: approval “Kick-off approved”",
         ):
             self.assertIn(missing, text)

@@ -36,10 +36,17 @@ class EngagementCreateWizard(models.TransientModel):
         readonly=False,
         domain="[('share', '=', False)]",
     )
+    template_id = fields.Many2one(
+        "engagement.template",
+        string="Template",
+        domain="[('company_id', 'in', [company_id, False])]",
+    )
     billing_type = fields.Selection(
         lambda self: self.env["engagement.engagement"]._fields["billing_type"].selection,
+        compute="_compute_billing_type",
+        store=True,
+        readonly=False,
         required=True,
-        default="fixed_price",
     )
     date_start = fields.Date(string="Start Date")
     date_end = fields.Date(string="End Date")
@@ -52,6 +59,13 @@ class EngagementCreateWizard(models.TransientModel):
     )
     budget_cost = fields.Monetary(string="Baseline Cost", groups=FINANCE_GROUPS)
     budget_hours = fields.Float(string="Baseline Hours")
+
+    @api.depends("template_id")
+    def _compute_billing_type(self):
+        for wizard in self:
+            wizard.billing_type = (
+                wizard.template_id.billing_type or wizard.billing_type or "fixed_price"
+            )
 
     @api.depends("lead_id")
     def _compute_from_lead(self):
@@ -71,6 +85,7 @@ class EngagementCreateWizard(models.TransientModel):
             "project_manager_id": self.project_manager_id.id,
             "business_analyst_id": self.business_analyst_id.id,
             "billing_type": self.billing_type,
+            "template_id": self.template_id.id,
             "date_start": self.date_start,
             "date_end": self.date_end,
             "budget_hours": self.budget_hours,

@@ -1,0 +1,197 @@
+import base64
+
+from odoo import _, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+
+class EngagementPortal(CustomerPortal):
+    """The customer's side of engagements: read them, sign or reject what is sent to them.
+
+    Signing goes through ``_portal_sign_document`` and ``_portal_reject_document``, which
+    only assume the record has ``_portal_can_sign()``, ``action_sign()`` and
+    ``action_reject()``: change orders reuse them with their own routes.
+    """
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "engagement_count" in counters:
+            Engagement = request.env["engagement.engagement"]
+            values["engagement_count"] = (
+                Engagement.search_count([]) if Engagement.has_access("read") else 0
+            )
+        return values
+
+    # ------------------------------------------------------------------ generic signing
+
+    def _portal_signer_partner(self, record_sudo):
+        user = request.env.user
+        return user.partner_id if not user._is_public() else request.env["res.partner"]
+
+    def _portal_document(self, model_name, record_id, access_token):
+        """The record, sudo-ed, if the visitor may see it; ``None`` otherwise (a 404)."""
+        try:
+            record_sudo = self._document_check_access(model_name, record_id, access_token)
+        except (AccessError, MissingError):
+            return None
+        if record_sudo.state == "draft":
+            return None
+        return record_sudo
+
+    def _portal_sign_document(self, model_name, record_id, access_token, name, signature):
+        """Check access, validate the signature and sign; a JSON answer for the widget."""
+        record_sudo = self._portal_document(model_name, record_id, access_token)
+        if record_sudo is None:
+            return {"error": _("This document does not exist or you may not sign it.")}
+        if not record_sudo._portal_can_sign():
+            return {"error": _("This document is not waiting for your signature.")}
+        if not signature:
+            return {"error": _("Signature is missing.")}
+        partner = self._portal_signer_partner(record_sudo)
+        try:
+            record_sudo.action_sign(name, signature=signature, partner=partner or None)
+        except (UserError, ValidationError) as error:
+            return {"error": str(error)}
+        request.env.cr.flush()
+        return {
+            "force_refresh": True,
+            "redirect_url": record_sudo.get_portal_url(query_string="&message=sign_ok"),
+        }
+
+    def _portal_reject_document(self, model_name, record_id, access_token, reason):
+        record_sudo = self._portal_document(model_name, record_id, access_token)
+        if record_sudo is None:
+            return request.not_found()
+        if not record_sudo._portal_can_sign() or not (reason or "").strip():
+            return request.redirect(
+                record_sudo.get_portal_url(query_string="&message=reject_refused")
+            )
+        partner = self._portal_signer_partner(record_sudo)
+        record_sudo.action_reject(reason, partner=partner or None)
+        return request.redirect(record_sudo.get_portal_url(query_string="&message=rejected"))
+
+    # ------------------------------------------------------------------ engagements
+
+    @http.route(
+        ["/my/engagements", "/my/engagements/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_engagements(self, page=1, **kw):
+        values = self._prepare_portal_layout_values()
+        Engagement = request.env["engagement.engagement"]
+        if not Engagement.has_access("read"):
+            return request.redirect("/my")
+        total = Engagement.search_count([])
+        pager = portal_pager(
+            url="/my/engagements", total=total, page=page, step=self._items_per_page
+        )
+        engagements = Engagement.search(
+            [], order="id desc", limit=self._items_per_page, offset=pager["offset"]
+        )
+        request.session["my_engagements_history"] = engagements.ids[:100]
+        values.update(
+            engagements=engagements.sudo(),
+            page_name="engagement",
+            pager=pager,
+            default_url="/my/engagements",
+        )
+        return request.render("engagement_management.portal_my_engagements", values)
+
+    @http.route(["/my/engagements/<int:engagement_id>"], type="http", auth="public", website=True)
+    def portal_my_engagement(self, engagement_id, access_token=None, **kw):
+        try:
+            engagement_sudo = self._document_check_access(
+                "engagement.engagement", engagement_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.not_found()
+        values = self._get_page_view_values(
+            engagement_sudo,
+            access_token,
+            {
+                "engagement": engagement_sudo,
+                "deliverables": engagement_sudo.deliverable_ids.filtered(
+                    lambda d: d.state != "draft"
+                ),
+                "page_name": "engagement",
+            },
+            "my_engagements_history",
+            False,
+            **kw,
+        )
+        return request.render("engagement_management.portal_my_engagement", values)
+
+    # ------------------------------------------------------------------ deliverables
+
+    @http.route(["/my/deliverables/<int:deliverable_id>"], type="http", auth="public", website=True)
+    def portal_my_deliverable(self, deliverable_id, access_token=None, message=None, **kw):
+        deliverable_sudo = self._portal_document(
+            "engagement.deliverable", deliverable_id, access_token
+        )
+        if deliverable_sudo is None:
+            return request.not_found()
+        values = self._get_page_view_values(
+            deliverable_sudo,
+            access_token,
+            {
+                "deliverable": deliverable_sudo,
+                "engagement": deliverable_sudo.engagement_id,
+                "message": message,
+                "page_name": "deliverable",
+            },
+            "my_deliverables_history",
+            False,
+            **kw,
+        )
+        return request.render("engagement_management.portal_my_deliverable", values)
+
+    @http.route(
+        ["/my/deliverables/<int:deliverable_id>/document"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_deliverable_document(self, deliverable_id, access_token=None, **kw):
+        deliverable_sudo = self._portal_document(
+            "engagement.deliverable", deliverable_id, access_token
+        )
+        if deliverable_sudo is None or not deliverable_sudo.attachment:
+            return request.not_found()
+        content = base64.b64decode(deliverable_sudo.with_context(bin_size=False).attachment)
+        filename = deliverable_sudo.attachment_name or f"{deliverable_sudo.name}.pdf"
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "application/octet-stream"),
+                ("Content-Disposition", http.content_disposition(filename)),
+            ],
+        )
+
+    @http.route(
+        ["/my/deliverables/<int:deliverable_id>/sign"],
+        type="jsonrpc",
+        auth="public",
+        website=True,
+    )
+    def portal_deliverable_sign(self, deliverable_id, access_token=None, name=None, signature=None):
+        access_token = access_token or request.httprequest.args.get("access_token")
+        return self._portal_sign_document(
+            "engagement.deliverable", deliverable_id, access_token, name, signature
+        )
+
+    @http.route(
+        ["/my/deliverables/<int:deliverable_id>/reject"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_deliverable_reject(self, deliverable_id, access_token=None, reason=None, **kw):
+        return self._portal_reject_document(
+            "engagement.deliverable", deliverable_id, access_token, reason
+        )
