@@ -34,6 +34,7 @@
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/project_project_views.xml",
+        "report/engagement_profitability_report_views.xml",
         "views/engagement_menus.xml",
     ],
     "demo": [

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib import gates as gate_rules
+from ..lib import money
 
 # Financial figures are for the people who answer for them.
 FINANCE_GROUPS = (
@@ -11,6 +12,9 @@ FINANCE_GROUPS = (
 # Only a Python object can carry this through the context; JSON and XML-RPC cannot,
 # so no client can skip the gates by sending a context key.
 _GATE_OVERRIDE = object()
+
+# Figures kept at full precision (hours are not money).
+_UNROUNDED = ("hours_actual", "percent_complete")
 
 
 class EngagementEngagement(models.Model):
@@ -157,6 +161,57 @@ class EngagementEngagement(models.Model):
         groups=FINANCE_GROUPS,
     )
 
+    # Actuals and forecast (computed in one batch per recordset, see _compute_figures)
+    etc_method = fields.Selection(
+        [
+            (money.ETC_REMAINING_BUDGET, "Remaining Budget"),
+            (money.ETC_BURN_RATE, "Burn Rate"),
+        ],
+        string="Estimate to Complete",
+        required=True,
+        default=money.ETC_REMAINING_BUDGET,
+        tracking=True,
+        help="Remaining budget: what is left of the revised cost. Burn rate: the cost so "
+        "far extrapolated over the remaining progress.",
+    )
+    revenue_invoiced = fields.Monetary(
+        compute="_compute_figures", string="Invoiced Revenue", groups=FINANCE_GROUPS
+    )
+    cost_labour = fields.Monetary(
+        compute="_compute_figures", string="Labour Cost", groups=FINANCE_GROUPS
+    )
+    cost_bills = fields.Monetary(
+        compute="_compute_figures", string="Vendor Bills", groups=FINANCE_GROUPS
+    )
+    cost_expenses = fields.Monetary(
+        compute="_compute_figures", string="Expenses", groups=FINANCE_GROUPS
+    )
+    cost_actual = fields.Monetary(
+        compute="_compute_figures", string="Actual Cost", groups=FINANCE_GROUPS
+    )
+    hours_actual = fields.Float(
+        compute="_compute_figures", string="Actual Hours", groups=FINANCE_GROUPS
+    )
+    margin = fields.Monetary(compute="_compute_figures", groups=FINANCE_GROUPS)
+    margin_pct = fields.Float(
+        compute="_compute_figures", string="Margin (%)", groups=FINANCE_GROUPS
+    )
+    percent_complete = fields.Float(
+        compute="_compute_figures", string="Progress (%)", groups=FINANCE_GROUPS
+    )
+    etc_cost = fields.Monetary(
+        compute="_compute_figures", string="Cost to Complete (ETC)", groups=FINANCE_GROUPS
+    )
+    eac_cost = fields.Monetary(
+        compute="_compute_figures", string="Cost at Completion (EAC)", groups=FINANCE_GROUPS
+    )
+    forecast_margin_pct = fields.Float(
+        compute="_compute_figures", string="Forecast Margin (%)", groups=FINANCE_GROUPS
+    )
+    wip_amount = fields.Monetary(
+        compute="_compute_figures", string="WIP (Unbilled)", groups=FINANCE_GROUPS
+    )
+
     _check_dates = models.Constraint(
         "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
         "An engagement cannot end before it starts.",
@@ -250,6 +305,107 @@ class EngagementEngagement(models.Model):
                 amount, engagement.currency_id, engagement.company_id, day
             )
         return totals
+
+    @api.depends(
+        "budget_revenue",
+        "budget_cost",
+        "budget_hours",
+        "billing_type",
+        "etc_method",
+        "currency_id",
+        "project_id.account_id",
+    )
+    def _compute_figures(self):
+        actuals = self._get_actual_amounts()
+        for engagement in self:
+            amounts = actuals.get(engagement.id, {})
+            values = money.figures(
+                billing_type=engagement.billing_type,
+                etc_method=engagement.etc_method,
+                revised_revenue=engagement.revised_revenue,
+                revised_cost=engagement.revised_cost,
+                revised_hours=engagement.revised_hours,
+                revenue_contracted=engagement.revenue_contracted,
+                revenue_invoiced=amounts.get(money.REVENUE_INVOICED, 0.0),
+                cost_labour=amounts.get(money.COST_LABOUR, 0.0),
+                cost_bills=amounts.get(money.COST_BILLS, 0.0),
+                cost_expenses=amounts.get(money.COST_EXPENSES, 0.0),
+                hours_actual=amounts.get("hours", 0.0),
+            )
+            del values["revenue_contracted"]
+            round_ = engagement.currency_id.round
+            engagement.update(
+                {
+                    name: value if name.endswith("_pct") or name in _UNROUNDED else round_(value)
+                    for name, value in values.items()
+                }
+            )
+
+    def _get_actual_amounts(self):
+        """``{engagement_id: {kind: amount, 'hours': hours}}`` in each engagement's currency.
+
+        Read from the profitability report (one classification of analytic lines), in one
+        grouped query for the engagements in their company's currency and one, by
+        accounting day, for the others, whose amounts are converted at each day's rate.
+        """
+        report = self.env["engagement.profitability.report"].sudo()
+        foreign = self.filtered(
+            lambda engagement: engagement.currency_id != engagement.company_id.currency_id
+        )
+        result = {}
+        for batch, groupby in ((self - foreign, []), (foreign, ["date:day"])):
+            if not batch.ids:
+                continue
+            groups = report._read_group(
+                [("engagement_id", "in", batch.ids)],
+                ["engagement_id", "kind", *groupby],
+                ["revenue:sum", "cost:sum", "hours:sum"],
+            )
+            rates = batch._get_rate_table() if groupby else None
+            for engagement, kind, *day, revenue, cost, hours in groups:
+                amount = revenue if kind == money.REVENUE_INVOICED else cost
+                if rates is not None:
+                    company_currency = engagement.company_id.currency_id
+                    amount = money.convert(
+                        amount,
+                        rates(company_currency, engagement.company_id, day[0]),
+                        rates(engagement.currency_id, engagement.company_id, day[0]),
+                    )
+                totals = result.setdefault(engagement.id, {})
+                totals[kind] = totals.get(kind, 0.0) + amount
+                totals["hours"] = totals.get("hours", 0.0) + hours
+        return result
+
+    def _get_rate_table(self):
+        """A function ``(currency, company, day) -> rate`` over every rate of the
+        engagements' currencies, read in one query (Odoo's lookup, see money.rate_on)."""
+        currencies = self.currency_id | self.company_id.currency_id
+        roots = self.company_id.root_id
+        rows = (
+            self.env["res.currency.rate"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("currency_id", "in", currencies.ids),
+                    ("company_id", "in", [False, *roots.ids]),
+                ],
+                ["currency_id", "company_id", "name", "rate"],
+                order="name",
+            )
+        )
+        layers = {}
+        for row in rows:
+            key = (row.currency_id.id, row.company_id.id)
+            layers.setdefault(key, []).append((row.name, row.rate))
+
+        def rate(currency, company, day):
+            return money.rate_on(
+                layers.get((currency.id, company.root_id.id), []),
+                day,
+                layers.get((currency.id, False), []),
+            )
+
+        return rate
 
     @api.depends("stage_id", "gate_line_ids.state")
     @api.depends_context("uid")
