@@ -26,6 +26,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/engagement_stage_data.xml",
+        "data/ir_cron_data.xml",
         "wizard/engagement_create_wizard_views.xml",
         "wizard/engagement_stage_override_wizard_views.xml",
         "views/engagement_stage_views.xml",
@@ -35,6 +36,7 @@
         "views/sale_order_views.xml",
         "views/project_project_views.xml",
         "report/engagement_profitability_report_views.xml",
+        "views/res_config_settings_views.xml",
         "views/engagement_menus.xml",
     ],
     "demo": [

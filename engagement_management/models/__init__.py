@@ -6,3 +6,5 @@ from . import engagement_engagement
 from . import crm_lead
 from . import sale_order
 from . import project_project
+from . import res_company
+from . import res_config_settings

@@ -600,6 +600,57 @@ class EngagementEngagement(models.Model):
                 user_id=(engagement.user_id or self.env.user).id,
             )
 
+    def _compute_health_from_figures(self):
+        """``{engagement: health}`` from the figures and the company's thresholds."""
+        return {
+            engagement: money.health(
+                engagement.cost_actual,
+                engagement.revised_cost,
+                engagement.percent_complete,
+                engagement.forecast_margin_pct,
+                engagement.target_margin_pct,
+                engagement.revised_revenue,
+                cost_alert_pct=engagement.company_id.engagement_health_cost_pct,
+                progress_alert_pct=engagement.company_id.engagement_health_progress_pct,
+            )
+            for engagement in self
+        }
+
+    def _update_health(self):
+        """Write the health the figures give; a change is tracked and the manager gets
+        an activity. Returns the engagements whose health changed."""
+        changed = self.browse()
+        for engagement, health in self.sudo()._compute_health_from_figures().items():
+            if engagement.health == health:
+                continue
+            previous = engagement.health
+            engagement.health = health
+            changed |= engagement
+            labels = dict(self._fields["health"]._description_selection(self.env))
+            engagement.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Health: %s", labels[health]),
+                note=_(
+                    "The figures moved %(engagement)s from %(previous)s to %(health)s: "
+                    "cost %(cost)s of a %(budget)s budget, %(progress).0f%% done, forecast "
+                    "margin %(forecast).1f%% (target %(target).1f%%).",
+                    engagement=engagement.display_name,
+                    previous=labels[previous],
+                    health=labels[health],
+                    cost=engagement.cost_actual,
+                    budget=engagement.revised_cost,
+                    progress=engagement.percent_complete,
+                    forecast=engagement.forecast_margin_pct,
+                    target=engagement.target_margin_pct,
+                ),
+                user_id=(engagement.user_id or self.env.user).id,
+            )
+        return changed.sudo(False)
+
+    @api.model
+    def _cron_update_health(self):
+        self.search([("is_closed", "=", False)])._update_health()
+
     def _create_project_values(self):
         self.ensure_one()
         return {
@@ -659,6 +710,16 @@ class EngagementEngagement(models.Model):
                 ),
                 subtype_xmlid="engagement_management.mt_engagement_gate_override",
             )
+        return True
+
+    def action_refresh_health(self):
+        """Finance and managers recompute health from the figures now, not at night."""
+        if not self.env.user.has_group(
+            "engagement_management.group_engagement_manager"
+        ) and not self.env.user.has_group("engagement_management.group_engagement_finance"):
+            raise AccessError(_("Only engagement managers and Finance can refresh health."))
+        self.check_access("read")
+        self._update_health()
         return True
 
     def action_open_override_wizard(self):

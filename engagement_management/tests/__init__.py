@@ -5,3 +5,4 @@ from . import test_engagement_project
 from . import test_engagement_access
 from . import test_engagement_rpc
 from . import test_engagement_profitability
+from . import test_engagement_health

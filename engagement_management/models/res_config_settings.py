@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    engagement_health_cost_pct = fields.Float(
+        related="company_id.engagement_health_cost_pct", readonly=False
+    )
+    engagement_health_progress_pct = fields.Float(
+        related="company_id.engagement_health_progress_pct", readonly=False
+    )
