@@ -36,6 +36,8 @@
         "views/sale_order_views.xml",
         "views/project_project_views.xml",
         "report/engagement_profitability_report_views.xml",
+        "report/engagement_margin_review_report.xml",
+        "views/engagement_margin_review_views.xml",
         "views/res_config_settings_views.xml",
         "views/engagement_menus.xml",
     ],

@@ -8,3 +8,5 @@ from . import sale_order
 from . import project_project
 from . import res_company
 from . import res_config_settings
+from . import engagement_margin_review
+from . import engagement_margin_review_line

@@ -341,7 +341,7 @@ class EngagementEngagement(models.Model):
                 }
             )
 
-    def _get_actual_amounts(self):
+    def _get_actual_amounts(self, domain=None):
         """``{engagement_id: {kind: amount, 'hours': hours}}`` in each engagement's currency.
 
         Read from the profitability report (one classification of analytic lines), in one
@@ -357,7 +357,7 @@ class EngagementEngagement(models.Model):
             if not batch.ids:
                 continue
             groups = report._read_group(
-                [("engagement_id", "in", batch.ids)],
+                [("engagement_id", "in", batch.ids), *(domain or [])],
                 ["engagement_id", "kind", *groupby],
                 ["revenue:sum", "cost:sum", "hours:sum"],
             )
@@ -374,6 +374,21 @@ class EngagementEngagement(models.Model):
                 totals = result.setdefault(engagement.id, {})
                 totals[kind] = totals.get(kind, 0.0) + amount
                 totals["hours"] = totals.get("hours", 0.0) + hours
+        return result
+
+    def _get_period_amounts(self, date_from, date_to):
+        """``{engagement_id: {period_revenue, period_cost, period_margin}}``: the actual
+        figures of the lines dated in the period, in each engagement's currency."""
+        amounts = self._get_actual_amounts([("date", ">=", date_from), ("date", "<=", date_to)])
+        result = {}
+        for engagement_id, totals in amounts.items():
+            revenue = totals.get(money.REVENUE_INVOICED, 0.0)
+            cost = money.cost_actual(*(totals.get(kind, 0.0) for kind in money.COST_KINDS))
+            result[engagement_id] = {
+                "period_revenue": revenue,
+                "period_cost": cost,
+                "period_margin": money.margin(revenue, cost),
+            }
         return result
 
     def _get_rate_table(self):

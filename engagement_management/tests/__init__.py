@@ -6,3 +6,5 @@ from . import test_engagement_access
 from . import test_engagement_rpc
 from . import test_engagement_profitability
 from . import test_engagement_health
+from . import test_engagement_margin_review
+from . import test_engagement_profitability_rpc
