@@ -316,8 +316,11 @@ class EngagementEngagement(models.Model):
         "project_id.account_id",
     )
     def _compute_figures(self):
-        actuals = self._get_actual_amounts()
-        for engagement in self:
+        # As superuser: who may read the figures is decided by the fields' groups when
+        # they are read; checking them again on every assignment costs a list its speed.
+        engagements = self.sudo()
+        actuals = engagements._get_actual_amounts()
+        for engagement in engagements:
             amounts = actuals.get(engagement.id, {})
             values = money.figures(
                 billing_type=engagement.billing_type,
@@ -365,11 +368,11 @@ class EngagementEngagement(models.Model):
             for engagement, kind, *day, revenue, cost, hours in groups:
                 amount = revenue if kind == money.REVENUE_INVOICED else cost
                 if rates is not None:
-                    company_currency = engagement.company_id.currency_id
+                    company = engagement.company_id
                     amount = money.convert(
                         amount,
-                        rates(company_currency, engagement.company_id, day[0]),
-                        rates(engagement.currency_id, engagement.company_id, day[0]),
+                        rates(company.currency_id, company, day[0]),
+                        rates(engagement.currency_id, company, day[0]),
                     )
                 totals = result.setdefault(engagement.id, {})
                 totals[kind] = totals.get(kind, 0.0) + amount
@@ -413,12 +416,17 @@ class EngagementEngagement(models.Model):
             key = (row.currency_id.id, row.company_id.id)
             layers.setdefault(key, []).append((row.name, row.rate))
 
+        cache = {}
+
         def rate(currency, company, day):
-            return money.rate_on(
-                layers.get((currency.id, company.root_id.id), []),
-                day,
-                layers.get((currency.id, False), []),
-            )
+            key = (currency.id, company.id, day)
+            if key not in cache:
+                cache[key] = money.rate_on(
+                    layers.get((currency.id, company.root_id.id), []),
+                    day,
+                    layers.get((currency.id, False), []),
+                )
+            return cache[key]
 
         return rate
 

@@ -6,11 +6,14 @@ from ..lib import money
 
 
 class EngagementProfitabilityReport(models.Model):
-    """Actual revenue, cost and hours of engagements, by engagement × day × line kind.
+    """Actual revenue, cost and hours of engagements, by engagement × month × line kind.
 
-    One row per engagement, accounting date and kind of analytic line (the views group
-    the days by month). Amounts are in the company's currency, as the analytic lines
-    are; the engagement's own figures convert them to its currency at each line's date.
+    One row per analytic line of an engagement's account, with its engagement's
+    dimensions and its kind; the views group the rows by engagement, month and kind.
+    (Pre-aggregating by day in the view made the manager × month pivot ten times slower
+    at 200,000 lines: PostgreSQL then sorts before it can aggregate.) Amounts are in the
+    company's currency, as the analytic lines are; the engagement's own figures convert
+    them to its currency at each line's date.
     This view is also where the engagement's actual figures are read from, so the
     classification of a line (:meth:`_kind_sql`) has one definition.
     """
@@ -69,7 +72,7 @@ class EngagementProfitabilityReport(models.Model):
         kind = self._kind_sql()
         return SQL(
             """
-            SELECT MIN(aal.id) AS id,
+            SELECT aal.id AS id,
                    e.id AS engagement_id,
                    e.company_id AS company_id,
                    c.currency_id AS currency_id,
@@ -79,10 +82,10 @@ class EngagementProfitabilityReport(models.Model):
                    e.billing_type AS billing_type,
                    aal.date AS date,
                    %(kind)s AS kind,
-                   SUM(CASE WHEN %(kind)s = %(revenue)s THEN aal.amount ELSE 0 END) AS revenue,
-                   SUM(CASE WHEN %(kind)s = %(revenue)s THEN 0 ELSE -aal.amount END) AS cost,
-                   SUM(aal.amount) AS margin,
-                   SUM(CASE WHEN %(kind)s = %(labour)s THEN aal.unit_amount ELSE 0 END) AS hours
+                   CASE WHEN %(kind)s = %(revenue)s THEN aal.amount ELSE 0 END AS revenue,
+                   CASE WHEN %(kind)s = %(revenue)s THEN 0 ELSE -aal.amount END AS cost,
+                   aal.amount AS margin,
+                   CASE WHEN %(kind)s = %(labour)s THEN aal.unit_amount ELSE 0 END AS hours
             """,
             kind=kind,
             revenue=money.REVENUE_INVOICED,
@@ -105,16 +108,8 @@ class EngagementProfitabilityReport(models.Model):
         return SQL("")
 
     @api.model
-    def _group_by(self):
-        return SQL(
-            "GROUP BY e.id, e.company_id, c.currency_id, e.partner_id, e.user_id, e.stage_id, "
-            "e.billing_type, aal.date, %s",
-            self._kind_sql(),
-        )
-
-    @api.model
     def _query(self):
-        return SQL("%s %s %s %s", self._select(), self._from(), self._where(), self._group_by())
+        return SQL("%s %s %s", self._select(), self._from(), self._where())
 
     def init(self):
         drop_view_if_exists(self.env.cr, self._table)
