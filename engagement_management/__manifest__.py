@@ -29,6 +29,7 @@
         "data/engagement_mail_template_data.xml",
         "data/engagement_stage_data.xml",
         "data/product_data.xml",
+        "data/ir_cron_data.xml",
         "wizard/engagement_create_wizard_views.xml",
         "wizard/engagement_stage_override_wizard_views.xml",
         "wizard/engagement_deliverable_wizard_views.xml",
@@ -47,6 +48,9 @@
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/project_project_views.xml",
+        "report/engagement_profitability_report_views.xml",
+        "report/engagement_margin_review_report.xml",
+        "views/engagement_margin_review_views.xml",
         "views/engagement_menus.xml",
     ],
     "demo": [

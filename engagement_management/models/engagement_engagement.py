@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib import gates as gate_rules
+from ..lib import money
 
 # Financial figures are for the people who answer for them.
 FINANCE_GROUPS = (
@@ -13,6 +14,9 @@ FINANCE_GROUPS = (
 # Only a Python object can carry this through the context; JSON and XML-RPC cannot,
 # so no client can skip the gates by sending a context key.
 _GATE_OVERRIDE = object()
+
+# Figures kept at full precision (hours are not money).
+_UNROUNDED = ("hours_actual", "percent_complete")
 
 
 class EngagementEngagement(models.Model):
@@ -198,6 +202,57 @@ class EngagementEngagement(models.Model):
         help="Average of the customer's ratings, from 1 to 5.",
     )
 
+    # Actuals and forecast (computed in one batch per recordset, see _compute_figures)
+    etc_method = fields.Selection(
+        [
+            (money.ETC_REMAINING_BUDGET, "Remaining Budget"),
+            (money.ETC_BURN_RATE, "Burn Rate"),
+        ],
+        string="Estimate to Complete",
+        required=True,
+        default=money.ETC_REMAINING_BUDGET,
+        tracking=True,
+        help="Remaining budget: what is left of the revised cost. Burn rate: the cost so "
+        "far extrapolated over the remaining progress.",
+    )
+    revenue_invoiced = fields.Monetary(
+        compute="_compute_figures", string="Invoiced Revenue", groups=FINANCE_GROUPS
+    )
+    cost_labour = fields.Monetary(
+        compute="_compute_figures", string="Labour Cost", groups=FINANCE_GROUPS
+    )
+    cost_bills = fields.Monetary(
+        compute="_compute_figures", string="Vendor Bills", groups=FINANCE_GROUPS
+    )
+    cost_expenses = fields.Monetary(
+        compute="_compute_figures", string="Expenses", groups=FINANCE_GROUPS
+    )
+    cost_actual = fields.Monetary(
+        compute="_compute_figures", string="Actual Cost", groups=FINANCE_GROUPS
+    )
+    hours_actual = fields.Float(
+        compute="_compute_figures", string="Actual Hours", groups=FINANCE_GROUPS
+    )
+    margin = fields.Monetary(compute="_compute_figures", groups=FINANCE_GROUPS)
+    margin_pct = fields.Float(
+        compute="_compute_figures", string="Margin (%)", groups=FINANCE_GROUPS
+    )
+    percent_complete = fields.Float(
+        compute="_compute_figures", string="Progress (%)", groups=FINANCE_GROUPS
+    )
+    etc_cost = fields.Monetary(
+        compute="_compute_figures", string="Cost to Complete (ETC)", groups=FINANCE_GROUPS
+    )
+    eac_cost = fields.Monetary(
+        compute="_compute_figures", string="Cost at Completion (EAC)", groups=FINANCE_GROUPS
+    )
+    forecast_margin_pct = fields.Float(
+        compute="_compute_figures", string="Forecast Margin (%)", groups=FINANCE_GROUPS
+    )
+    wip_amount = fields.Monetary(
+        compute="_compute_figures", string="WIP (Unbilled)", groups=FINANCE_GROUPS
+    )
+
     _check_dates = models.Constraint(
         "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
         "An engagement cannot end before it starts.",
@@ -364,6 +419,130 @@ class EngagementEngagement(models.Model):
         for engagement, amount in pending:
             totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
         return totals
+
+    @api.depends(
+        "budget_revenue",
+        "budget_cost",
+        "budget_hours",
+        "billing_type",
+        "etc_method",
+        "currency_id",
+        "project_id.account_id",
+    )
+    def _compute_figures(self):
+        # As superuser: who may read the figures is decided by the fields' groups when
+        # they are read; checking them again on every assignment costs a list its speed.
+        engagements = self.sudo()
+        actuals = engagements._get_actual_amounts()
+        for engagement in engagements:
+            amounts = actuals.get(engagement.id, {})
+            values = money.figures(
+                billing_type=engagement.billing_type,
+                etc_method=engagement.etc_method,
+                revised_revenue=engagement.revised_revenue,
+                revised_cost=engagement.revised_cost,
+                revised_hours=engagement.revised_hours,
+                revenue_contracted=engagement.revenue_contracted,
+                revenue_invoiced=amounts.get(money.REVENUE_INVOICED, 0.0),
+                cost_labour=amounts.get(money.COST_LABOUR, 0.0),
+                cost_bills=amounts.get(money.COST_BILLS, 0.0),
+                cost_expenses=amounts.get(money.COST_EXPENSES, 0.0),
+                hours_actual=amounts.get("hours", 0.0),
+            )
+            del values["revenue_contracted"]
+            round_ = engagement.currency_id.round
+            engagement.update(
+                {
+                    name: value if name.endswith("_pct") or name in _UNROUNDED else round_(value)
+                    for name, value in values.items()
+                }
+            )
+
+    def _get_actual_amounts(self, domain=None):
+        """``{engagement_id: {kind: amount, 'hours': hours}}`` in each engagement's currency.
+
+        Read from the profitability report (one classification of analytic lines), in one
+        grouped query for the engagements in their company's currency and one, by
+        accounting day, for the others, whose amounts are converted at each day's rate.
+        """
+        report = self.env["engagement.profitability.report"].sudo()
+        foreign = self.filtered(
+            lambda engagement: engagement.currency_id != engagement.company_id.currency_id
+        )
+        result = {}
+        for batch, groupby in ((self - foreign, []), (foreign, ["date:day"])):
+            if not batch.ids:
+                continue
+            groups = report._read_group(
+                [("engagement_id", "in", batch.ids), *(domain or [])],
+                ["engagement_id", "kind", *groupby],
+                ["revenue:sum", "cost:sum", "hours:sum"],
+            )
+            rates = batch._get_rate_table() if groupby else None
+            for engagement, kind, *day, revenue, cost, hours in groups:
+                amount = revenue if kind == money.REVENUE_INVOICED else cost
+                if rates is not None:
+                    company = engagement.company_id
+                    amount = money.convert(
+                        amount,
+                        rates(company.currency_id, company, day[0]),
+                        rates(engagement.currency_id, company, day[0]),
+                    )
+                totals = result.setdefault(engagement.id, {})
+                totals[kind] = totals.get(kind, 0.0) + amount
+                totals["hours"] = totals.get("hours", 0.0) + hours
+        return result
+
+    def _get_period_amounts(self, date_from, date_to):
+        """``{engagement_id: {period_revenue, period_cost, period_margin}}``: the actual
+        figures of the lines dated in the period, in each engagement's currency."""
+        amounts = self._get_actual_amounts([("date", ">=", date_from), ("date", "<=", date_to)])
+        result = {}
+        for engagement_id, totals in amounts.items():
+            revenue = totals.get(money.REVENUE_INVOICED, 0.0)
+            cost = money.cost_actual(*(totals.get(kind, 0.0) for kind in money.COST_KINDS))
+            result[engagement_id] = {
+                "period_revenue": revenue,
+                "period_cost": cost,
+                "period_margin": money.margin(revenue, cost),
+            }
+        return result
+
+    def _get_rate_table(self):
+        """A function ``(currency, company, day) -> rate`` over every rate of the
+        engagements' currencies, read in one query (Odoo's lookup, see money.rate_on)."""
+        currencies = self.currency_id | self.company_id.currency_id
+        roots = self.company_id.root_id
+        rows = (
+            self.env["res.currency.rate"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("currency_id", "in", currencies.ids),
+                    ("company_id", "in", [False, *roots.ids]),
+                ],
+                ["currency_id", "company_id", "name", "rate"],
+                order="name",
+            )
+        )
+        layers = {}
+        for row in rows:
+            key = (row.currency_id.id, row.company_id.id)
+            layers.setdefault(key, []).append((row.name, row.rate))
+
+        cache = {}
+
+        def rate(currency, company, day):
+            key = (currency.id, company.id, day)
+            if key not in cache:
+                cache[key] = money.rate_on(
+                    layers.get((currency.id, company.root_id.id), []),
+                    day,
+                    layers.get((currency.id, False), []),
+                )
+            return cache[key]
+
+        return rate
 
     @api.depends(
         "stage_id", "gate_line_ids.state", "change_order_ids.state", "deliverable_ids.state"
@@ -641,6 +820,57 @@ class EngagementEngagement(models.Model):
             return template.action_create_from_template(values)
         return self.env["project.project"].sudo().create(values)
 
+    def _compute_health_from_figures(self):
+        """``{engagement: health}`` from the figures and the company's thresholds."""
+        return {
+            engagement: money.health(
+                engagement.cost_actual,
+                engagement.revised_cost,
+                engagement.percent_complete,
+                engagement.forecast_margin_pct,
+                engagement.target_margin_pct,
+                engagement.revised_revenue,
+                cost_alert_pct=engagement.company_id.engagement_health_cost_pct,
+                progress_alert_pct=engagement.company_id.engagement_health_progress_pct,
+            )
+            for engagement in self
+        }
+
+    def _update_health(self):
+        """Write the health the figures give; a change is tracked and the manager gets
+        an activity. Returns the engagements whose health changed."""
+        changed = self.browse()
+        for engagement, health in self.sudo()._compute_health_from_figures().items():
+            if engagement.health == health:
+                continue
+            previous = engagement.health
+            engagement.health = health
+            changed |= engagement
+            labels = dict(self._fields["health"]._description_selection(self.env))
+            engagement.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Health: %s", labels[health]),
+                note=_(
+                    "The figures moved %(engagement)s from %(previous)s to %(health)s: "
+                    "cost %(cost)s of a %(budget)s budget, %(progress).0f%% done, forecast "
+                    "margin %(forecast).1f%% (target %(target).1f%%).",
+                    engagement=engagement.display_name,
+                    previous=labels[previous],
+                    health=labels[health],
+                    cost=engagement.cost_actual,
+                    budget=engagement.revised_cost,
+                    progress=engagement.percent_complete,
+                    forecast=engagement.forecast_margin_pct,
+                    target=engagement.target_margin_pct,
+                ),
+                user_id=(engagement.user_id or self.env.user).id,
+            )
+        return changed.sudo(False)
+
+    @api.model
+    def _cron_update_health(self):
+        self.search([("is_closed", "=", False)])._update_health()
+
     def _create_project_values(self):
         self.ensure_one()
         return {
@@ -700,6 +930,16 @@ class EngagementEngagement(models.Model):
                 ),
                 subtype_xmlid="engagement_management.mt_engagement_gate_override",
             )
+        return True
+
+    def action_refresh_health(self):
+        """Finance and managers recompute health from the figures now, not at night."""
+        if not self.env.user.has_group(
+            "engagement_management.group_engagement_manager"
+        ) and not self.env.user.has_group("engagement_management.group_engagement_finance"):
+            raise AccessError(_("Only engagement managers and Finance can refresh health."))
+        self.check_access("read")
+        self._update_health()
         return True
 
     def action_open_override_wizard(self):

@@ -9,3 +9,9 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
         readonly=False,
     )
+    engagement_health_cost_pct = fields.Float(
+        related="company_id.engagement_health_cost_pct", readonly=False
+    )
+    engagement_health_progress_pct = fields.Float(
+        related="company_id.engagement_health_progress_pct", readonly=False
+    )

@@ -11,3 +11,7 @@ from . import test_engagement_portal
 from . import test_engagement_template
 from . import test_engagement_status_report
 from . import test_engagement_close
+from . import test_engagement_profitability
+from . import test_engagement_health
+from . import test_engagement_margin_review
+from . import test_engagement_profitability_rpc

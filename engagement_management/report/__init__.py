@@ -1,0 +1,1 @@
+from . import engagement_profitability_report
