@@ -378,7 +378,8 @@ class EngagementEngagement(models.Model):
     def _compute_revenue_contracted(self):
         totals = self._get_contracted_amounts()
         for engagement in self:
-            engagement.revenue_contracted = totals.get(engagement.id, 0.0)
+            # In a form being edited the record is a new id: its saved origin has the orders.
+            engagement.revenue_contracted = totals.get(engagement._origin.id, 0.0)
 
     def _get_contracted_amounts(self):
         """Untaxed amount of confirmed orders, in each engagement's currency at the order date.
@@ -389,16 +390,25 @@ class EngagementEngagement(models.Model):
             self.env["sale.order"]
             .sudo()
             ._read_group(
-                [("engagement_id", "in", self.ids), ("state", "=", "sale")],
+                [("engagement_id", "in", self._origin.ids), ("state", "=", "sale")],
                 ["engagement_id", "currency_id", "date_order:day"],
                 ["amount_untaxed:sum"],
             )
         )
+        # Every rate the conversions need, in one query: a list stays at constant queries
+        # whatever the currencies of its orders.
+        rates = self._get_rate_table(self.env["res.currency"].union(*(g[1] for g in groups)))
         totals = {}
         for engagement, currency, day, amount in groups:
-            totals[engagement.id] = totals.get(engagement.id, 0.0) + currency._convert(
-                amount, engagement.currency_id, engagement.company_id, day
-            )
+            if currency != engagement.currency_id:
+                company = engagement.company_id
+                day = fields.Date.to_date(day)  # order dates are datetimes; rates are by date
+                amount = money.convert(
+                    amount,
+                    rates(currency, company, day),
+                    rates(engagement.currency_id, company, day),
+                )
+            totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
         # Applied change orders whose revenue no confirmed order carries yet: counted
         # here until their line's order is confirmed, then through the order above.
         pending = (
@@ -406,7 +416,7 @@ class EngagementEngagement(models.Model):
             .sudo()
             ._read_group(
                 [
-                    ("engagement_id", "in", self.ids),
+                    ("engagement_id", "in", self._origin.ids),
                     ("state", "=", "applied"),
                     "|",
                     ("sale_order_line_id", "=", False),
@@ -508,10 +518,13 @@ class EngagementEngagement(models.Model):
             }
         return result
 
-    def _get_rate_table(self):
+    def _get_rate_table(self, extra_currencies=None):
         """A function ``(currency, company, day) -> rate`` over every rate of the
-        engagements' currencies, read in one query (Odoo's lookup, see money.rate_on)."""
+        engagements' currencies (and ``extra_currencies``), read in one query (Odoo's
+        lookup, see money.rate_on)."""
         currencies = self.currency_id | self.company_id.currency_id
+        if extra_currencies:
+            currencies |= extra_currencies
         roots = self.company_id.root_id
         rows = (
             self.env["res.currency.rate"]

@@ -124,6 +124,59 @@ class TestEngagementCreation(EngagementCommon):
         after.action_confirm()
         self.assertEqual(engagement.revenue_contracted, 21000.0)
 
+    def test_contracted_revenue_converts_a_foreign_order_at_its_date(self):
+        foreign = self.env.ref("base.EUR")
+        if foreign == self.company.currency_id:
+            foreign = self.env.ref("base.GBP")
+        foreign.active = True
+        self.env["res.currency.rate"].create(
+            [
+                {
+                    "name": "2026-01-01",
+                    "rate": 0.8,
+                    "currency_id": foreign.id,
+                    "company_id": self.company.id,
+                },
+                {
+                    "name": "2026-03-01",
+                    "rate": 0.5,
+                    "currency_id": foreign.id,
+                    "company_id": self.company.id,
+                },
+            ]
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Foreign", "currency_id": foreign.id}
+        )
+        product = self.env["product.product"].create(
+            {"name": "Implementation Services", "type": "service", "list_price": 100.0}
+        )
+        self.lead.action_create_engagement()
+        engagement = self.lead.engagement_id
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "opportunity_id": self.lead.id,
+                "pricelist_id": pricelist.id,
+                "date_order": "2026-03-15 10:00:00",
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": 10,
+                            "price_unit": 100.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        order.date_order = "2026-03-15 10:00:00"  # confirming stamps today's date
+        self.assertEqual(order.currency_id, foreign)
+        # 1,000 foreign at 0.5 per unit of company currency, the rate in force on 15 March.
+        self.assertAlmostEqual(engagement.revenue_contracted, 2000.0)
+
     def test_refused_without_customer(self):
         lead = self.env["crm.lead"].create({"name": "No customer yet", "type": "opportunity"})
         with self.assertRefused(UserError, "Set the customer"):
