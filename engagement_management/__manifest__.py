@@ -58,5 +58,6 @@
         "demo/engagement_demo.xml",
         "demo/engagement_change_order_demo.xml",
         "demo/engagement_deliverable_demo.xml",
+        "demo/engagement_change_order_portal_demo.xml",
     ],
 }
