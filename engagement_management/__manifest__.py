@@ -44,6 +44,7 @@
         "views/engagement_status_report_views.xml",
         "views/engagement_engagement_deliverable_views.xml",
         "views/engagement_portal_templates.xml",
+        "views/engagement_change_order_portal_templates.xml",
         "report/engagement_status_report_templates.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
@@ -57,5 +58,6 @@
         "demo/engagement_demo.xml",
         "demo/engagement_change_order_demo.xml",
         "demo/engagement_deliverable_demo.xml",
+        "demo/engagement_change_order_portal_demo.xml",
     ],
 }

@@ -13,7 +13,9 @@ class EngagementPortal(CustomerPortal):
 
     Signing goes through ``_portal_sign_document`` and ``_portal_reject_document``, which
     only assume the record has ``_portal_can_sign()``, ``action_sign()`` and
-    ``action_reject()``: change orders reuse them with their own routes.
+    ``action_reject()``: change orders reuse them with their own routes. The record is
+    called as superuser (``_document_check_access``) with ``engagement_portal_answer`` in
+    the context: the answer is the customer's, ``partner`` (none for a token link) signed.
     """
 
     def _prepare_home_portal_values(self, counters):
@@ -52,7 +54,9 @@ class EngagementPortal(CustomerPortal):
             return {"error": _("Signature is missing.")}
         partner = self._portal_signer_partner(record_sudo)
         try:
-            record_sudo.action_sign(name, signature=signature, partner=partner or None)
+            record_sudo.with_context(engagement_portal_answer=True).action_sign(
+                name, signature=signature, partner=partner or None
+            )
         except (UserError, ValidationError) as error:
             return {"error": str(error)}
         request.env.cr.flush()
@@ -70,7 +74,9 @@ class EngagementPortal(CustomerPortal):
                 record_sudo.get_portal_url(query_string="&message=reject_refused")
             )
         partner = self._portal_signer_partner(record_sudo)
-        record_sudo.action_reject(reason, partner=partner or None)
+        record_sudo.with_context(engagement_portal_answer=True).action_reject(
+            reason, partner=partner or None
+        )
         return request.redirect(record_sudo.get_portal_url(query_string="&message=rejected"))
 
     # ------------------------------------------------------------------ engagements
@@ -117,6 +123,9 @@ class EngagementPortal(CustomerPortal):
                 "engagement": engagement_sudo,
                 "deliverables": engagement_sudo.deliverable_ids.filtered(
                     lambda d: d.state != "draft"
+                ),
+                "change_orders": engagement_sudo.change_order_ids.filtered(
+                    lambda co: co._portal_is_visible()
                 ),
                 "page_name": "engagement",
             },
@@ -194,4 +203,84 @@ class EngagementPortal(CustomerPortal):
     def portal_deliverable_reject(self, deliverable_id, access_token=None, reason=None, **kw):
         return self._portal_reject_document(
             "engagement.deliverable", deliverable_id, access_token, reason
+        )
+
+    # ------------------------------------------------------------------ change orders
+
+    def _portal_change_order(self, change_order_id, access_token):
+        change_order_sudo = self._portal_document(
+            "engagement.change.order", change_order_id, access_token
+        )
+        if change_order_sudo is None or not change_order_sudo._portal_is_visible():
+            return None
+        return change_order_sudo
+
+    @http.route(
+        ["/my/change_orders/<int:change_order_id>"], type="http", auth="public", website=True
+    )
+    def portal_my_change_order(self, change_order_id, access_token=None, message=None, **kw):
+        change_order_sudo = self._portal_change_order(change_order_id, access_token)
+        if change_order_sudo is None:
+            return request.not_found()
+        values = self._get_page_view_values(
+            change_order_sudo,
+            access_token,
+            {
+                "change_order": change_order_sudo,
+                "engagement": change_order_sudo.engagement_id,
+                "message": message,
+                "page_name": "change_order",
+            },
+            "my_change_orders_history",
+            False,
+            **kw,
+        )
+        return request.render("engagement_management.portal_my_change_order", values)
+
+    @http.route(
+        ["/my/change_orders/<int:change_order_id>/document"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_change_order_document(self, change_order_id, access_token=None, download=None, **kw):
+        """The Change Order report: a PDF where wkhtmltopdf is installed, else its HTML."""
+        change_order_sudo = self._portal_change_order(change_order_id, access_token)
+        if change_order_sudo is None:
+            return request.not_found()
+        report_type = (
+            "pdf" if request.env["ir.actions.report"].get_wkhtmltopdf_state() == "ok" else "html"
+        )
+        return self._show_report(
+            model=change_order_sudo,
+            report_type=report_type,
+            report_ref="engagement_management.engagement_change_order_report",
+            download=download,
+        )
+
+    @http.route(
+        ["/my/change_orders/<int:change_order_id>/sign"],
+        type="jsonrpc",
+        auth="public",
+        website=True,
+    )
+    def portal_change_order_sign(
+        self, change_order_id, access_token=None, name=None, signature=None
+    ):
+        access_token = access_token or request.httprequest.args.get("access_token")
+        return self._portal_sign_document(
+            "engagement.change.order", change_order_id, access_token, name, signature
+        )
+
+    @http.route(
+        ["/my/change_orders/<int:change_order_id>/reject"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_change_order_reject(self, change_order_id, access_token=None, reason=None, **kw):
+        # Only an approved change order can be rejected here: drafts never reach it.
+        return self._portal_reject_document(
+            "engagement.change.order", change_order_id, access_token, reason
         )

@@ -84,7 +84,12 @@ class EngagementChangeOrder(models.Model):
 
     _name = "engagement.change.order"
     _description = "Engagement Change Order"
-    _inherit = ["engagement.signature.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "engagement.signature.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "title"]
@@ -224,6 +229,11 @@ class EngagementChangeOrder(models.Model):
                 company.currency_id.compare_amounts(impact, threshold) > 0
             )
 
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for order in self:
+            order.access_url = f"/my/change_orders/{order.id}"
+
     # ------------------------------------------------------------------ constraints
 
     @api.constrains("revenue_delta", "cost_delta", "hours_delta", "schedule_delta_days")
@@ -281,7 +291,8 @@ class EngagementChangeOrder(models.Model):
         mail_fields = set(self.env["mail.thread"]._fields) | set(
             self.env["mail.activity.mixin"]._fields
         )
-        field_names = field_names - mail_fields
+        # The portal token is bookkeeping: (re)generated or spent in any state.
+        field_names = field_names - mail_fields - {"access_token"}
         if not field_names:
             return
         workflow = field_names & WORKFLOW_FIELDS
@@ -389,9 +400,10 @@ class EngagementChangeOrder(models.Model):
     def _workflow_write(self, vals):
         return self.sudo().with_context(engagement_change_order_workflow=_WORKFLOW).write(vals)
 
-    def _log(self, body):
-        """Post on the change order and on its engagement, as the acting user."""
-        author = self.env.user.partner_id.id
+    def _log(self, body, author=None):
+        """Post on the change order and on its engagement, as the acting user (or
+        ``author``, the customer's partner, for what the customer did on the portal)."""
+        author = (author or self.env.user.partner_id).id
         for order in self:
             order.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=author)
             order.engagement_id.sudo().message_post(
@@ -426,6 +438,53 @@ class EngagementChangeOrder(models.Model):
             "schedule_delta_days": self.schedule_delta_days,
         }
         return json.dumps(terms, sort_keys=True, default=str).encode()
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Change Order %s", self.name)
+
+    # ------------------------------------------------------------------ portal
+
+    def _portal_can_sign(self):
+        """Whether the customer may sign (or reject) this change order on the portal."""
+        self.ensure_one()
+        return self.state == "approved"
+
+    def _portal_is_visible(self):
+        """The customer sees what was submitted (never drafts, even cancelled ones);
+        the portal record rule says the same."""
+        self.ensure_one()
+        return self.state != "draft" and bool(self.submitted_on)
+
+    def _is_customer_answer(self):
+        """The customer answers: through the portal, which checked their access and calls
+        as superuser with ``engagement_portal_answer``, or as a share user under sudo.
+        The flag alone grants nothing: without the superuser it is refused."""
+        return self.env.is_superuser() and bool(
+            self.env.context.get("engagement_portal_answer") or self.env.user.share
+        )
+
+    def _customer_answer_partner(self, partner=None):
+        """The partner who answered for the customer: ``partner`` as given by the portal,
+        else the portal user's own; none for a token link opened without logging in."""
+        if isinstance(partner, int):
+            partner = self.env["res.partner"].browse(partner).exists()
+        user = self.env.user
+        if not partner and user.share and not user._is_public():
+            partner = user.partner_id
+        return partner or self.env["res.partner"]
+
+    def _notify_manager(self, summary, body):
+        """A to-do for the engagement manager: the customer answered on the portal."""
+        for order in self:
+            manager = order.engagement_manager_id
+            if manager:
+                order.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=summary,
+                    note=body,
+                    user_id=manager.id,
+                )
 
     # ------------------------------------------------------------------ workflow
 
@@ -503,14 +562,21 @@ class EngagementChangeOrder(models.Model):
                 body = _("Approved by %s (Finance).", user.name)
             if not complete:
                 body = _("%s Still waiting for the second approval.", body)
+            else:
+                # The link the customer signs with.
+                order._portal_ensure_token()
             order._log(body)
         return True
 
-    def action_reject(self, reason=None):
-        """A manager (or Finance, for what it must approve) turns the change down."""
+    def action_reject(self, reason=None, partner=None):
+        """A manager (or Finance, for what it must approve) turns the change down; the
+        customer turns down an approved one on the portal, with a reason."""
         self.check_access("read")
-        is_manager = self.env.is_superuser() or self.env.user.has_group(GROUP_MANAGER)
-        is_finance = self.env.user.has_group(GROUP_FINANCE)
+        user = self.env.user
+        if user.share or self.env.context.get("engagement_portal_answer"):
+            return self._reject_for_customer(reason, partner=partner)
+        is_manager = self.env.is_superuser() or user.has_group(GROUP_MANAGER)
+        is_finance = user.has_group(GROUP_FINANCE)
         self._lock_for_workflow()
         self._check_state(("submitted", "approved"), _("rejected"))
         for order in self:
@@ -520,45 +586,95 @@ class EngagementChangeOrder(models.Model):
         self._workflow_write(
             {
                 "state": "rejected",
-                "rejected_by_id": self.env.user.id,
+                "rejected_by_id": user.id,
                 "rejected_on": fields.Datetime.now(),
                 "rejection_reason": reason or False,
+                "access_token": False,
             }
         )
         if reason:
             self._log(
                 _(
                     "Rejected by %(user)s. Reason: %(reason)s",
-                    user=self.env.user.name,
+                    user=user.name,
                     reason=reason,
                 )
             )
         else:
-            self._log(_("Rejected by %s.", self.env.user.name))
+            self._log(_("Rejected by %s.", user.name))
         return True
 
-    def action_sign(self, signed_by, signature=None):
+    def _reject_for_customer(self, reason, partner=None):
+        """The portal's rejection (as superuser, once it checked the customer's access):
+        an approved change order only, and always with a reason."""
+        if not self._is_customer_answer():
+            raise AccessError(_("Customers reject change orders on the portal."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Tell us why you reject the change order."))
+        self._lock_for_workflow()
+        self._check_state(("approved",), _("rejected"))
+        partner = self._customer_answer_partner(partner)
+        self._workflow_write(
+            {
+                "state": "rejected",
+                "rejected_by_id": partner.user_ids.filtered("share")[:1].id,
+                "rejected_on": fields.Datetime.now(),
+                "rejection_reason": reason,
+                "access_token": False,
+            }
+        )
+        for order in self:
+            who = partner.display_name or order.partner_id.display_name
+            body = _(
+                "Rejected by the customer (%(who)s) on the portal. Reason: %(reason)s",
+                who=who,
+                reason=reason,
+            )
+            order._log(body, author=partner or order.partner_id)
+            order._notify_manager(
+                _("Change order rejected by the customer: %s", order.display_name), body
+            )
+        return True
+
+    def action_sign(self, signed_by, signature=None, partner=None):
         """The customer's signature of an approved change order.
 
         Called by the customer (portal routes call it once they checked the customer's
-        access) or by an engagement manager recording a signature given in person.
+        access, ``partner`` being who signed) or by an engagement manager recording a
+        signature given in person. The signing link is spent.
         """
         self.check_access("read")
         user = self.env.user
         for order in self:
-            customer = order.partner_id.commercial_partner_id
-            is_customer = user.share and user.partner_id.commercial_partner_id == customer
-            if not (self.env.is_superuser() or is_customer or user.has_group(GROUP_MANAGER)):
+            # The customer signs on the portal, which checks their access and calls this
+            # as superuser; a portal user's direct call is refused.
+            if not (self.env.is_superuser() or (not user.share and user.has_group(GROUP_MANAGER))):
                 raise AccessError(
-                    _("Only the customer or an engagement manager can sign %s.", order.display_name)
+                    _(
+                        "Only the customer or an engagement manager can sign %s; the "
+                        "customer signs on the portal.",
+                        order.display_name,
+                    )
                 )
         self._lock_for_workflow()
         self._check_state(("approved",), _("signed"))
-        partner = user.partner_id if user.share else None
-        self._record_signature(signed_by, signature=signature, partner=partner)
-        self._workflow_write({"state": "signed", "signature_method": "customer"})
+        customer_answer = self._is_customer_answer()
+        partner = self._customer_answer_partner(partner) if customer_answer else None
+        self._record_signature(signed_by, signature=signature, partner=partner or None)
+        self._workflow_write(
+            {"state": "signed", "signature_method": "customer", "access_token": False}
+        )
         for order in self:
-            order._log(_("Signed by %(signer)s for the customer.", signer=order.signed_by))
+            body = _("Signed by %(signer)s for the customer.", signer=order.signed_by)
+            if customer_answer:
+                order._log(body, author=partner or order.partner_id)
+                order._notify_manager(
+                    _("Apply the change order signed by the customer: %s", order.display_name),
+                    body,
+                )
+            else:
+                order._log(body)
         return True
 
     def action_upload_countersigned(self, signed_by=None):

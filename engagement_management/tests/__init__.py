@@ -8,6 +8,7 @@ from . import test_engagement_change_order
 from . import test_engagement_change_order_concurrency
 from . import test_engagement_deliverable
 from . import test_engagement_portal
+from . import test_engagement_change_order_portal
 from . import test_engagement_template
 from . import test_engagement_status_report
 from . import test_engagement_close
