@@ -39,4 +39,9 @@
     "demo": [
         "demo/engagement_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "engagement_management/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -4,3 +4,4 @@ from . import test_engagement_lead_won
 from . import test_engagement_project
 from . import test_engagement_access
 from . import test_engagement_rpc
+from . import test_engagement_tours
