@@ -60,4 +60,9 @@
         "demo/engagement_deliverable_demo.xml",
         "demo/engagement_change_order_portal_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "engagement_management/static/tests/tours/**/*",
+        ],
+    },
 }
