@@ -317,7 +317,9 @@ class EngagementEngagement(models.Model):
     )
     def _compute_revised(self):
         deltas = self._get_change_deltas()
-        for engagement in self:
+        # As superuser: revised hours and end date are for everyone, but are computed
+        # beside the revenue and cost, from baseline fields only Finance and managers read.
+        for engagement in self.sudo():
             delta = deltas.get(engagement._origin.id, {})
             engagement.revised_revenue = engagement.budget_revenue + delta.get("revenue", 0.0)
             engagement.revised_cost = engagement.budget_cost + delta.get("cost", 0.0)

@@ -70,6 +70,18 @@ class TestEngagementAccess(EngagementCommon):
         ]["arch"]
         self.assertIn('name="budget_revenue"', arch)
 
+    def test_every_field_a_user_is_shown_can_be_read_by_that_user(self):
+        """The views a user gets must not ask for what they may not read: a field shown
+        to everyone but computed from a restricted one fails only at run time."""
+        self.engagement.message_subscribe(partner_ids=self.sales.partner_id.ids)
+        for user in (self.pm, self.sales, self.finance, self.manager):
+            Engagement = self.Engagement.with_user(user)
+            for view_type in ("form", "list", "kanban"):
+                views = Engagement.get_views([(False, view_type)])
+                names = list(views["models"]["engagement.engagement"]["fields"])
+                self.env.invalidate_all()
+                Engagement.browse(self.engagement.id).read(names)
+
     def test_configuration_is_for_administrators(self):
         stage = self.stage["planning"]
         with self.assertRaises(AccessError):

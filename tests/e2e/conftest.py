@@ -38,6 +38,7 @@ PEOPLE = {
         [f"{ENGAGEMENT}.group_engagement_manager", "sales_team.group_sale_salesman_all_leads"],
     ),
     "finance": ("Fiona Finance", [f"{ENGAGEMENT}.group_engagement_finance"]),
+    "legal": ("Leo Legal", [f"{ENGAGEMENT}.group_engagement_legal"]),
     "admin": ("Adam Admin", [f"{ENGAGEMENT}.group_engagement_admin"]),
     # An employee of the company with no engagement rights at all.
     "employee": ("Eve Employee", ["base.group_user"]),

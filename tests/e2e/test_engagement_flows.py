@@ -12,12 +12,18 @@ Flows still to add when their features land (same helpers):
   user is refused it.
 """
 
+import base64
+
 import pytest
 
 from emtools.rpc import expect_refusal
 
 ENGAGEMENT = "engagement.engagement"
 GATE_LINE = "engagement.gate.line"
+
+
+# The smallest document that stands for a signed SOW.
+SOW_PDF = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
 
 
 def convert(client, lead_id):
@@ -29,15 +35,6 @@ def convert(client, lead_id):
 
 def stage_of(client, engagement_id):
     return client.read_one(ENGAGEMENT, engagement_id, ["stage_id"])["stage_id"][0]
-
-
-def confirm_gate(client, engagement_id, gate_id):
-    """Press *Confirm* on the engagement's line for one approval/checklist gate."""
-    lines = client.call(
-        GATE_LINE, "search", [("engagement_id", "=", engagement_id), ("gate_id", "=", gate_id)]
-    )
-    assert len(lines) == 1, f"gate {gate_id}: {lines}"
-    client.call(GATE_LINE, "action_confirm", lines)
 
 
 def chatter(client, engagement_id, subtype):
@@ -128,9 +125,31 @@ def test_manager_moves_stages_and_is_refused_where_gates_fail(
         manager.call(ENGAGEMENT, "write", [engagement_id], {"stage_id": stage["execution"]})
     assert stage_of(manager, engagement_id) == stage["contracting"]
 
-    # Meeting Requirements' gates opens it, through the Next Stage button's method.
-    confirm_gate(
-        manager, engagement_id, ref("engagement_management.engagement_stage_gate_requirements_sow")
+    # Meeting Requirements' gates opens it, through the Next Stage button's method: the
+    # SOW is written, reviewed by Legal, sent to the customer and signed (here on paper).
+    sow = manager.call(
+        "engagement.deliverable",
+        "create",
+        {
+            "engagement_id": engagement_id,
+            "type_id": ref("engagement_management.engagement_deliverable_type_sow"),
+            "name": "Statement of Work",
+            "attachment": SOW_PDF,
+            "attachment_name": "sow.pdf",
+        },
+    )
+    with expect_refusal("must be approved by", kind="UserError"):
+        manager.call("engagement.deliverable", "action_submit", [sow])
+    manager.call("engagement.deliverable", "action_request_review", [sow])
+    login_as("legal").call("engagement.deliverable", "action_review_approve", [sow])
+    manager.call("engagement.deliverable", "action_submit", [sow])
+    manager.call(
+        "engagement.deliverable",
+        "action_mark_signed_paper",
+        [sow],
+        SOW_PDF,
+        "sow-signed.pdf",
+        "Carla Customer",
     )
     manager.call(ENGAGEMENT, "write", [engagement_id], {"date_start": "2026-01-05"})
     manager.call(ENGAGEMENT, "action_next_stage", [engagement_id])
@@ -195,14 +214,19 @@ def test_finance_reads_the_financial_figures_a_plain_user_is_refused_them(
     login_as, new_opportunity
 ):
     figures = ["budget_revenue", "budget_cost", "target_margin_pct", "revised_revenue"]
-    figures += ["revised_cost", "revenue_contracted"]
+    figures += ["revised_cost", "revenue_contracted", "change_order_revenue"]
     finance = login_as("finance", via="jsonrpc")
 
     # Finance reads every engagement of the company with its figures (the demo's too).
     rows = finance.call(ENGAGEMENT, "search_read", [], fields=["name", *figures])
     assert len(rows) >= 10, rows
     assert any(row["budget_revenue"] > 0 for row in rows)
-    assert all(row["revised_revenue"] == row["budget_revenue"] for row in rows)
+    # Revised is the baseline plus the applied change orders (the demo has some).
+    assert all(
+        abs(row["revised_revenue"] - row["budget_revenue"] - row["change_order_revenue"]) < 0.01
+        for row in rows
+    )
+    assert any(row["change_order_revenue"] for row in rows)
 
     # The PM reads their engagement, but not its money.
     engagement_id = convert(login_as("sales"), new_opportunity())
