@@ -39,6 +39,11 @@ PEOPLE = {
     ),
     "finance": ("Fiona Finance", [f"{ENGAGEMENT}.group_engagement_finance"]),
     "admin": ("Adam Admin", [f"{ENGAGEMENT}.group_engagement_admin"]),
+    # Reviews the Statement of Work before it goes to the customer.
+    "legal": (
+        "Lena Legal",
+        [f"{ENGAGEMENT}.group_engagement_user", f"{ENGAGEMENT}.group_engagement_legal"],
+    ),
     # An employee of the company with no engagement rights at all.
     "employee": ("Eve Employee", ["base.group_user"]),
 }
