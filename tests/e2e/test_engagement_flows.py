@@ -232,6 +232,8 @@ def test_finance_reads_the_financial_figures_a_plain_user_is_refused_them(
     for via in ("xmlrpc", "jsonrpc", "web"):
         pm = login_as("pm", via=via)
         assert pm.read_one(ENGAGEMENT, engagement_id, ["name"])["name"]
+        # The revised hours and end date (the Change Orders tab) are the PM's to read.
+        assert pm.read_one(ENGAGEMENT, engagement_id, ["revised_hours", "revised_date_end"])
         with expect_refusal("budget_revenue", kind="AccessError"):
             pm.call(ENGAGEMENT, "read", [engagement_id], ["name", "budget_revenue"])
         with expect_refusal("revenue_contracted", kind="AccessError"):
