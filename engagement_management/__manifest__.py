@@ -59,6 +59,7 @@
         "demo/engagement_change_order_demo.xml",
         "demo/engagement_deliverable_demo.xml",
         "demo/engagement_change_order_portal_demo.xml",
+        "demo/engagement_profitability_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -150,19 +150,31 @@ class EngagementEngagement(models.Model):
     target_margin_pct = fields.Float(
         string="Target Margin (%)", default=30.0, groups=FINANCE_GROUPS
     )
+    # Computed as superuser: members without Finance read the revised hours and end date,
+    # whose compute also reads the (Finance only) baseline money.
     revised_revenue = fields.Monetary(
-        compute="_compute_revised", string="Revised Revenue", groups=FINANCE_GROUPS
+        compute="_compute_revised",
+        compute_sudo=True,
+        string="Revised Revenue",
+        groups=FINANCE_GROUPS,
     )
     revised_cost = fields.Monetary(
-        compute="_compute_revised", string="Revised Cost", groups=FINANCE_GROUPS
+        compute="_compute_revised",
+        compute_sudo=True,
+        string="Revised Cost",
+        groups=FINANCE_GROUPS,
     )
-    revised_hours = fields.Float(compute="_compute_revised", string="Revised Hours")
+    revised_hours = fields.Float(
+        compute="_compute_revised", compute_sudo=True, string="Revised Hours"
+    )
     revenue_contracted = fields.Monetary(
         compute="_compute_revenue_contracted",
         string="Contracted Revenue",
         groups=FINANCE_GROUPS,
     )
-    revised_date_end = fields.Date(compute="_compute_revised", string="Revised End Date")
+    revised_date_end = fields.Date(
+        compute="_compute_revised", compute_sudo=True, string="Revised End Date"
+    )
 
     # Change orders
     change_order_ids = fields.One2many(
@@ -317,9 +329,7 @@ class EngagementEngagement(models.Model):
     )
     def _compute_revised(self):
         deltas = self._get_change_deltas()
-        # As superuser: revised hours and end date are for everyone, but are computed
-        # beside the revenue and cost, from baseline fields only Finance and managers read.
-        for engagement in self.sudo():
+        for engagement in self:
             delta = deltas.get(engagement._origin.id, {})
             engagement.revised_revenue = engagement.budget_revenue + delta.get("revenue", 0.0)
             engagement.revised_cost = engagement.budget_cost + delta.get("cost", 0.0)

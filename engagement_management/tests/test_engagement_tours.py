@@ -1,3 +1,6 @@
+import base64
+
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -28,7 +31,18 @@ class TestEngagementTours(HttpCase):
             groups="engagement_management.group_engagement_manager",
             name="Mona Manager",
         )
+        cls.finance = new_test_user(
+            cls.env,
+            "em_tour_finance",
+            groups="engagement_management.group_engagement_finance",
+            name="Fiona Finance",
+        )
         cls.customer = cls.env["res.partner"].create({"name": "Tour Logistics", "is_company": True})
+        # The customer's contact, who signs on the portal.
+        cls.carla = new_test_user(
+            cls.env, "em_tour_carla", groups="base.group_portal", name="Carla Customer"
+        )
+        cls.carla.partner_id.parent_id = cls.customer
         cls.presales = cls.env.ref("engagement_management.engagement_stage_presales")
 
     def test_sales_converts_an_opportunity_from_the_crm(self):
@@ -83,3 +97,105 @@ class TestEngagementTours(HttpCase):
         self.env.invalidate_all()
         self.assertEqual(engagement.stage_id, self.presales)
         self.assertEqual(engagement.date_last_stage_update, before)
+
+    def _engagement(self, name, **values):
+        vals = {
+            "name": name,
+            "partner_id": self.customer.id,
+            "user_id": self.manager.id,
+            "project_manager_id": self.pm.id,
+            "business_analyst_id": self.ba.id,
+            "budget_revenue": 30000.0,
+        }
+        vals.update(values)
+        return self.env["engagement.engagement"].create(vals)
+
+    def test_the_customer_signs_a_deliverable_on_the_portal(self):
+        engagement = self._engagement("Tour: Portal roll-out")
+        deliverable = self.env["engagement.deliverable"].create(
+            {
+                "name": "Tour: Business Requirements",
+                "engagement_id": engagement.id,
+                "type_id": self.env.ref("engagement_management.engagement_deliverable_type_brd").id,
+                "attachment": base64.b64encode(b"%PDF-1.4 requirements"),
+                "attachment_name": "requirements.pdf",
+            }
+        )
+        deliverable.action_submit()
+
+        self.start_tour(
+            "/my/engagements", "engagement_deliverable_portal_sign_tour", login=self.carla.login
+        )
+
+        deliverable.invalidate_recordset()
+        self.assertRecordValues(
+            deliverable,
+            [
+                {
+                    "state": "signed",
+                    "signed_by": "Carla Customer",
+                    "signed_partner_id": self.carla.partner_id.id,
+                    "signed_on_paper": False,
+                }
+            ],
+        )
+        self.assertTrue(deliverable.signature, "the drawn signature is kept")
+        self.assertTrue(deliverable.signed_on)
+
+    def test_a_manager_approves_a_change_order_from_its_form(self):
+        engagement = self._engagement("Tour: Returns roll-out")
+        order = (
+            self.env["engagement.change.order"]
+            .with_user(self.pm)
+            .create(
+                {
+                    "engagement_id": engagement.id,
+                    "title": "Tour: Add the returns site",
+                    "revenue_delta": 4000.0,
+                    "cost_delta": 2500.0,
+                }
+            )
+        )
+        order.action_submit()
+
+        self.start_tour("/odoo", "engagement_change_order_approve_tour", login=self.manager.login)
+
+        order.invalidate_recordset()
+        self.assertRecordValues(
+            order.sudo(),
+            [{"state": "approved", "manager_approved_by_id": self.manager.id}],
+        )
+
+    def test_finance_opens_the_profitability_pivot(self):
+        engagement = self._engagement("Tour: Analytics roll-out")
+        project = self.env["project.project"].create(
+            {"name": "Tour: Analytics roll-out", "partner_id": self.customer.id}
+        )
+        if not project.account_id:
+            project._create_analytic_account()
+        engagement.project_id = project
+        today = fields.Date.context_today(project)
+        self.env["account.analytic.line"].create(
+            [
+                {
+                    "name": "Invoice: first milestone",
+                    "account_id": project.account_id.id,
+                    "category": "invoice",
+                    "amount": 12000.0,
+                    "date": today,
+                },
+                {
+                    "name": "Consultant expenses",
+                    "account_id": project.account_id.id,
+                    "amount": -4500.0,
+                    "date": today,
+                },
+            ]
+        )
+        self.env.flush_all()
+        report = self.env["engagement.profitability.report"].search(
+            [("engagement_id", "=", engagement.id)]
+        )
+        self.assertEqual(sum(report.mapped("margin")), 7500.0)
+
+        self.start_tour("/odoo", "engagement_profitability_pivot_tour", login=self.finance.login)

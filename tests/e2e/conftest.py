@@ -38,8 +38,12 @@ PEOPLE = {
         [f"{ENGAGEMENT}.group_engagement_manager", "sales_team.group_sale_salesman_all_leads"],
     ),
     "finance": ("Fiona Finance", [f"{ENGAGEMENT}.group_engagement_finance"]),
-    "legal": ("Leo Legal", [f"{ENGAGEMENT}.group_engagement_legal"]),
     "admin": ("Adam Admin", [f"{ENGAGEMENT}.group_engagement_admin"]),
+    # Reviews the Statement of Work before it goes to the customer.
+    "legal": (
+        "Lena Legal",
+        [f"{ENGAGEMENT}.group_engagement_user", f"{ENGAGEMENT}.group_engagement_legal"],
+    ),
     # An employee of the company with no engagement rights at all.
     "employee": ("Eve Employee", ["base.group_user"]),
 }

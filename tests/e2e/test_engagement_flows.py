@@ -5,11 +5,8 @@ names (``login_as``), never as a superuser. A refusal must name what is missing 
 change nothing, so each refusal is followed by a read showing the record as it was.
 
 Flows still to add when their features land (same helpers):
-- a PM raises a change order, a manager approves it (``engagement.change.order``:
-  ``action_submit``/``action_approve``), the revised budget moves;
-- the customer signs a deliverable (portal user in PEOPLE);
-- finance reads the profitability report (``engagement.profitability.report``), a plain
-  user is refused it.
+- the customer signs a deliverable over RPC (portal user in PEOPLE; the browser tour
+  test_engagement_tours.py covers the portal page).
 """
 
 import base64
@@ -20,10 +17,8 @@ from emtools.rpc import expect_refusal
 
 ENGAGEMENT = "engagement.engagement"
 GATE_LINE = "engagement.gate.line"
-
-
-# The smallest document that stands for a signed SOW.
-SOW_PDF = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
+CHANGE_ORDER = "engagement.change.order"
+PROFITABILITY = "engagement.profitability.report"
 
 
 def convert(client, lead_id):
@@ -35,6 +30,26 @@ def convert(client, lead_id):
 
 def stage_of(client, engagement_id):
     return client.read_one(ENGAGEMENT, engagement_id, ["stage_id"])["stage_id"][0]
+
+
+def sign_statement_of_work(manager, legal, engagement_id, ref):
+    """The SOW goes through Legal's review to the customer, who signs it in person."""
+    sow = manager.call(
+        "engagement.deliverable",
+        "create",
+        {
+            "name": "Statement of Work",
+            "engagement_id": engagement_id,
+            "type_id": ref("engagement_management.engagement_deliverable_type_sow"),
+            "attachment": base64.b64encode(b"%PDF-1.4 SOW").decode(),
+            "attachment_name": "sow.pdf",
+        },
+    )
+    manager.call("engagement.deliverable", "action_request_review", [sow])
+    legal.call("engagement.deliverable", "action_review_approve", [sow])
+    manager.call("engagement.deliverable", "action_submit", [sow])
+    manager.call("engagement.deliverable", "action_sign", [sow], "Nora Northwind")
+    return sow
 
 
 def chatter(client, engagement_id, subtype):
@@ -125,32 +140,8 @@ def test_manager_moves_stages_and_is_refused_where_gates_fail(
         manager.call(ENGAGEMENT, "write", [engagement_id], {"stage_id": stage["execution"]})
     assert stage_of(manager, engagement_id) == stage["contracting"]
 
-    # Meeting Requirements' gates opens it, through the Next Stage button's method: the
-    # SOW is written, reviewed by Legal, sent to the customer and signed (here on paper).
-    sow = manager.call(
-        "engagement.deliverable",
-        "create",
-        {
-            "engagement_id": engagement_id,
-            "type_id": ref("engagement_management.engagement_deliverable_type_sow"),
-            "name": "Statement of Work",
-            "attachment": SOW_PDF,
-            "attachment_name": "sow.pdf",
-        },
-    )
-    with expect_refusal("must be approved by", kind="UserError"):
-        manager.call("engagement.deliverable", "action_submit", [sow])
-    manager.call("engagement.deliverable", "action_request_review", [sow])
-    login_as("legal").call("engagement.deliverable", "action_review_approve", [sow])
-    manager.call("engagement.deliverable", "action_submit", [sow])
-    manager.call(
-        "engagement.deliverable",
-        "action_mark_signed_paper",
-        [sow],
-        SOW_PDF,
-        "sow-signed.pdf",
-        "Carla Customer",
-    )
+    # Meeting Requirements' gates opens it, through the Next Stage button's method.
+    sign_statement_of_work(manager, login_as("legal"), engagement_id, ref)
     manager.call(ENGAGEMENT, "write", [engagement_id], {"date_start": "2026-01-05"})
     manager.call(ENGAGEMENT, "action_next_stage", [engagement_id])
     assert stage_of(manager, engagement_id) == stage["requirements"]
@@ -211,28 +202,38 @@ def test_override_needs_an_administrator_and_a_reason(login_as, stage, ref, new_
 
 
 def test_finance_reads_the_financial_figures_a_plain_user_is_refused_them(
-    login_as, new_opportunity
+    login_as, admin, new_opportunity
 ):
     figures = ["budget_revenue", "budget_cost", "target_margin_pct", "revised_revenue"]
-    figures += ["revised_cost", "revenue_contracted", "change_order_revenue"]
+    figures += ["revised_cost", "revenue_contracted"]
     finance = login_as("finance", via="jsonrpc")
 
     # Finance reads every engagement of the company with its figures (the demo's too).
     rows = finance.call(ENGAGEMENT, "search_read", [], fields=["name", *figures])
     assert len(rows) >= 10, rows
     assert any(row["budget_revenue"] > 0 for row in rows)
-    # Revised is the baseline plus the applied change orders (the demo has some).
-    assert all(
-        abs(row["revised_revenue"] - row["budget_revenue"] - row["change_order_revenue"]) < 0.01
-        for row in rows
-    )
-    assert any(row["change_order_revenue"] for row in rows)
+    # The revised revenue is the baseline plus the applied change orders (the demo's).
+    applied = {}
+    for order in admin.call(
+        CHANGE_ORDER,
+        "search_read",
+        [("state", "=", "applied")],
+        fields=["engagement_id", "revenue_delta"],
+    ):
+        engagement = order["engagement_id"][0]
+        applied[engagement] = applied.get(engagement, 0.0) + order["revenue_delta"]
+    for row in rows:
+        assert row["revised_revenue"] == pytest.approx(
+            row["budget_revenue"] + applied.get(row["id"], 0.0)
+        ), row
 
     # The PM reads their engagement, but not its money.
     engagement_id = convert(login_as("sales"), new_opportunity())
     for via in ("xmlrpc", "jsonrpc", "web"):
         pm = login_as("pm", via=via)
         assert pm.read_one(ENGAGEMENT, engagement_id, ["name"])["name"]
+        # The revised hours and end date (the Change Orders tab) are the PM's to read.
+        assert pm.read_one(ENGAGEMENT, engagement_id, ["revised_hours", "revised_date_end"])
         with expect_refusal("budget_revenue", kind="AccessError"):
             pm.call(ENGAGEMENT, "read", [engagement_id], ["name", "budget_revenue"])
         with expect_refusal("revenue_contracted", kind="AccessError"):
@@ -279,3 +280,108 @@ def test_a_user_without_engagement_rights_is_refused_engagements(
     assert pm.call(ENGAGEMENT, "search", [("id", "=", other[0])]) == []
     with expect_refusal(kind="AccessError"):
         pm.call(ENGAGEMENT, "read", other, ["name"])
+
+
+def test_pm_raises_a_change_order_a_manager_approves_it(login_as, people, new_opportunity):
+    engagement_id = convert(login_as("sales"), new_opportunity(expected_revenue=60000.0))
+    pm = login_as("pm", via="jsonrpc")
+    manager = login_as("manager")
+    finance = login_as("finance")
+    # Billed on time and materials: applying it revises the budget, no sales order line.
+    manager.call(ENGAGEMENT, "write", [engagement_id], {"billing_type": "time_materials"})
+
+    # The PM of the engagement raises the change and submits it.
+    order_id = pm.call(
+        CHANGE_ORDER,
+        "create",
+        {
+            "engagement_id": engagement_id,
+            "title": "Add the returns warehouse",
+            "category": "scope",
+            "reason": "The customer opened a returns site in March.",
+            "revenue_delta": 6000.0,
+            "cost_delta": 3500.0,
+            "hours_delta": 40.0,
+        },
+    )
+    pm.call(CHANGE_ORDER, "action_submit", [order_id])
+    order = pm.read_one(CHANGE_ORDER, order_id, ["name", "state", "submitted_by_id"])
+    assert order["name"] and order["name"] != "/"
+    assert order["state"] == "submitted"
+    assert order["submitted_by_id"][0] == people["pm"]
+
+    # The PM cannot approve their own change: the refusal says who approves, nothing moved.
+    with expect_refusal("Only engagement managers", "approve", kind="AccessError"):
+        pm.call(CHANGE_ORDER, "action_approve", [order_id])
+    assert pm.read_one(CHANGE_ORDER, order_id, ["state"])["state"] == "submitted"
+    # ... nor write the approval in by hand.
+    with expect_refusal(kind="UserError"):
+        pm.call(CHANGE_ORDER, "write", [order_id], {"state": "approved"})
+    assert pm.read_one(CHANGE_ORDER, order_id, ["state"])["state"] == "submitted"
+
+    # Below the Finance threshold, the engagement manager's approval is enough.
+    manager.call(CHANGE_ORDER, "action_approve", [order_id])
+    order = manager.read_one(
+        CHANGE_ORDER, order_id, ["state", "manager_approved_by_id", "manager_approved_on"]
+    )
+    assert order["state"] == "approved"
+    assert order["manager_approved_by_id"][0] == people["manager"]
+    assert order["manager_approved_on"]
+    logged = manager.call(
+        "mail.message",
+        "search_read",
+        [("model", "=", CHANGE_ORDER), ("res_id", "=", order_id)],
+        fields=["body"],
+    )
+    assert any("Approved by Mona Manager" in message["body"] for message in logged), logged
+
+    # Approved is not applied: the revised budget moves once signed and applied.
+    figures = ["budget_revenue", "revised_revenue", "budget_cost", "revised_cost"]
+    assert finance.read_one(ENGAGEMENT, engagement_id, figures) == {
+        "id": engagement_id,
+        "budget_revenue": 60000.0,
+        "revised_revenue": 60000.0,
+        "budget_cost": 0.0,
+        "revised_cost": 0.0,
+    }
+    manager.call(CHANGE_ORDER, "action_sign", [order_id], "Nora Northwind")
+    manager.call(CHANGE_ORDER, "action_apply", [order_id])
+    assert manager.read_one(CHANGE_ORDER, order_id, ["state"])["state"] == "applied"
+    assert finance.read_one(ENGAGEMENT, engagement_id, figures) == {
+        "id": engagement_id,
+        "budget_revenue": 60000.0,
+        "revised_revenue": 66000.0,
+        "budget_cost": 0.0,
+        "revised_cost": 3500.0,
+    }
+
+
+def test_finance_reads_the_profitability_report_a_plain_user_is_refused_it(login_as):
+    measures = ["revenue:sum", "cost:sum", "margin:sum"]
+    for via in ("xmlrpc", "jsonrpc", "web"):
+        finance = login_as("finance", via=via)
+        rows = finance.call(
+            PROFITABILITY,
+            "search_read",
+            [],
+            fields=["engagement_id", "kind", "revenue", "cost", "margin"],
+        )
+        # The demo's engagements have invoiced revenue and booked cost.
+        assert rows, "the demo database has profitability lines"
+        assert any(row["revenue"] > 0 for row in rows)
+        assert any(row["cost"] > 0 for row in rows)
+        for row in rows:
+            assert round(row["revenue"] - row["cost"], 2) == round(row["margin"], 2), row
+
+        # The pivot's query: per engagement manager, the sums match the lines.
+        groups = finance.call(PROFITABILITY, "formatted_read_group", [], ["user_id"], measures)
+        assert groups
+        total = sum(group["margin:sum"] for group in groups)
+        assert round(total, 2) == round(sum(row["margin"] for row in rows), 2)
+
+        for person in ("pm", "employee"):
+            plain = login_as(person, via=via)
+            with expect_refusal(PROFITABILITY, kind="AccessError"):
+                plain.call(PROFITABILITY, "search_read", [], fields=["margin"])
+            with expect_refusal(PROFITABILITY, kind="AccessError"):
+                plain.call(PROFITABILITY, "formatted_read_group", [], ["user_id"], measures)
