@@ -16,3 +16,4 @@ from . import test_engagement_profitability
 from . import test_engagement_health
 from . import test_engagement_margin_review
 from . import test_engagement_profitability_rpc
+from . import test_engagement_portfolio
