@@ -65,5 +65,6 @@
         "demo/engagement_change_order_demo.xml",
         "demo/engagement_deliverable_demo.xml",
         "demo/engagement_change_order_portal_demo.xml",
+        "demo/engagement_portfolio_demo.xml",
     ],
 }
