@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..models.engagement_engagement import _GATE_OVERRIDE
@@ -324,3 +325,40 @@ class TestEngagementPortfolioQueries(EngagementCommon):
         self.assertEqual((count, revenue), (2, 4000.0))
         # Forecast margin with nothing spent: revenue minus the revised cost.
         self.assertAlmostEqual(margin, 4000.0 - 1500.0)
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementPortfolioAccess(EngagementCommon):
+    """The portfolio is for managers and Finance; its screens open for them."""
+
+    def test_the_screens_open_for_a_manager(self):
+        for xmlid in (
+            "engagement_management.engagement_attention_item_action",
+            "engagement_management.engagement_workload_report_action",
+            "engagement_management.engagement_workload_summary_action",
+            "engagement_management.engagement_engagement_action_portfolio",
+            "engagement_management.engagement_engagement_action_pipeline",
+            "engagement_management.engagement_portfolio_action",
+        ):
+            action = self.env.ref(xmlid)
+            model = self.env[action.res_model].with_user(self.manager)
+            self.assertTrue(model.get_views(action.views)["views"], xmlid)
+
+    def test_a_user_cannot_open_the_finance_summary(self):
+        with self.assertRaises(AccessError):
+            self.env["engagement.portfolio"].with_user(self.pm).create({})
+
+    def test_a_user_cannot_read_someone_elses_workload(self):
+        engagement = self._create_engagement()
+        rows = (
+            self.env["engagement.workload.report"]
+            .with_user(self.outsider)
+            .search([("engagement_id", "=", engagement.id)])
+        )
+        self.assertFalse(rows)
+        rows = (
+            self.env["engagement.workload.report"]
+            .with_user(self.ba)
+            .search([("engagement_id", "=", engagement.id)])
+        )
+        self.assertEqual(rows.mapped("role"), ["ba"])
