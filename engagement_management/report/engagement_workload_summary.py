@@ -19,6 +19,7 @@ class EngagementWorkloadSummary(models.Model):
     _rec_name = "user_id"
     _depends = {
         "engagement.engagement": [
+            "stage_id",
             "active",
             "project_manager_id",
             "business_analyst_id",
@@ -27,6 +28,8 @@ class EngagementWorkloadSummary(models.Model):
             "project_id",
         ],
         "engagement.change.order": ["engagement_id", "state", "hours_delta"],
+        "engagement.stage": ["sequence", "active", "is_cancelled"],
+        "engagement.gate.line": ["engagement_id", "state", "stage_sequence"],
         "crm.lead": ["active", "type", "stage_id", "project_manager_id", "business_analyst_id"],
         "crm.stage": ["is_won"],
         "account.analytic.line": ["account_id", "project_id", "employee_id", "date", "unit_amount"],
@@ -40,6 +43,12 @@ class EngagementWorkloadSummary(models.Model):
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     engagement_count = fields.Integer(string="Open Engagements", readonly=True)
     opportunity_count = fields.Integer(string="Opportunities (Presales)", readonly=True)
+    next_gate_count = fields.Integer(
+        string="Next Gates Due",
+        readonly=True,
+        help="Approvals and checklist items still pending for the next stage of their "
+        "open engagements.",
+    )
     hours_planned = fields.Float(string="Revised Hours (Open Engagements)", readonly=True)
     hours_month = fields.Float(string="Hours This Month", readonly=True)
     hours_total = fields.Float(string="Hours to Date", readonly=True)
@@ -85,6 +94,20 @@ class EngagementWorkloadSummary(models.Model):
                   FROM roles r JOIN engagement_engagement e ON e.id = r.engagement_id
                  GROUP BY r.user_id
             ),
+            next_gates AS (
+                SELECT r.user_id, COUNT(gl.id) AS next_gate_count
+                  FROM roles r
+                  JOIN engagement_engagement e ON e.id = r.engagement_id
+                  JOIN engagement_stage s ON s.id = e.stage_id
+                  JOIN engagement_gate_line gl
+                    ON gl.engagement_id = e.id AND gl.state = 'pending'
+                   AND gl.stage_sequence = (
+                       SELECT MIN(ns.sequence) FROM engagement_stage ns
+                        WHERE ns.sequence > s.sequence AND ns.active
+                          AND NOT COALESCE(ns.is_cancelled, FALSE)
+                   )
+                 GROUP BY r.user_id
+            ),
             leads AS (
                 SELECT user_id, COUNT(*) AS opportunity_count FROM opportunities GROUP BY user_id
             ),
@@ -111,6 +134,7 @@ class EngagementWorkloadSummary(models.Model):
                    u.company_id AS company_id,
                    COALESCE(en.engagement_count, 0) AS engagement_count,
                    COALESCE(le.opportunity_count, 0) AS opportunity_count,
+                   COALESCE(ng.next_gate_count, 0) AS next_gate_count,
                    COALESCE(en.hours_planned, 0) AS hours_planned,
                    COALESCE(t.hours_month, 0) AS hours_month,
                    COALESCE(t.hours_total, 0) AS hours_total,
@@ -122,6 +146,7 @@ class EngagementWorkloadSummary(models.Model):
               JOIN res_users u ON u.id = pe.user_id
               JOIN res_company c ON c.id = u.company_id
               LEFT JOIN engagements en ON en.user_id = u.id
+              LEFT JOIN next_gates ng ON ng.user_id = u.id
               LEFT JOIN leads le ON le.user_id = u.id
               LEFT JOIN timesheets t ON t.user_id = u.id
             """

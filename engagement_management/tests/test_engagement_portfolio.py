@@ -150,6 +150,10 @@ class TestEngagementWorkload(EngagementCommon):
         super().setUpClass()
         cls.company.engagement_weekly_capacity_hours = 40.0
         cls.engagement = cls._create_engagement(budget_hours=100.0)
+        # In Planning: the Kick-off approval is the next gate due.
+        cls.engagement.with_context(engagement_gate_override=_GATE_OVERRIDE).write(
+            {"stage_id": cls.stage["planning"].id}
+        )
         cls.project = cls.env["project.project"].create(
             {"name": "Warehouse system", "partner_id": cls.customer.id, "allow_timesheets": True}
         )
@@ -212,6 +216,11 @@ class TestEngagementWorkload(EngagementCommon):
         # The common scenario's open opportunity has Paula as PM and Bruno as BA.
         self.assertEqual(pm_row.opportunity_count, 1)
         self.assertEqual(pm_row.hours_total, 53.0)
+        next_gates = self.engagement.gate_line_ids.filtered(
+            lambda line: line.stage_id == self.stage["execution"] and line.state == "pending"
+        )
+        self.assertTrue(next_gates, "the scenario needs approvals to enter Execution")
+        self.assertEqual(pm_row.next_gate_count, len(next_gates))
         self.assertEqual(pm_row.hours_week, 45.0)
         self.assertTrue(pm_row.over_allocated)
         self.assertFalse(ba_row.over_allocated)
