@@ -252,11 +252,20 @@ class TestEngagementDigest(TestEngagementAttentionList):
             self.assertIn(item.engagement_id.name, body)
         self.assertNotIn("Calm", body)
 
-    def test_the_digest_tells_the_weeks_approvals_and_signatures(self):
+    def test_the_digest_tells_the_weeks_moves_approvals_and_signatures(self):
         self.change_order.with_user(self.manager).action_approve()
+        self.env.cr.flush()  # close the creation, so the move below is tracked as a change
+        self.calm.with_context(engagement_gate_override=_GATE_OVERRIDE).write(
+            {"stage_id": self.stage["contracting"].id}
+        )
+        self.env.flush_all()
+        self.env.cr.flush()  # the chatter tracks the stage move when the changes are flushed
         data = self.manager._engagement_digest_data()[self.manager]
-        texts = [text for __, __, text in data["changes"]]
-        self.assertIn(f"{self.change_order.display_name} approved", texts)
+        changes = [(engagement, text) for __, engagement, text in data["changes"]]
+        self.assertIn((self.waiting_co, f"{self.change_order.display_name} approved"), changes)
+        self.assertIn((self.calm, "Moved from Presales to Contracting"), changes)
+        body = str(self.manager._engagement_digest_render(data))
+        self.assertIn("Moved from Presales to Contracting", body)
 
     def test_the_cron_mails_managers_who_did_not_opt_out(self):
         mails = self.env["res.users"]._cron_engagement_digest()
