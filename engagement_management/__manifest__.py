@@ -23,6 +23,7 @@
     "data": [
         "security/engagement_security.xml",
         "security/ir.model.access.csv",
+        "security/engagement_portfolio_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/engagement_deliverable_type_data.xml",
@@ -30,6 +31,7 @@
         "data/engagement_stage_data.xml",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
+        "data/engagement_digest_data.xml",
         "wizard/engagement_create_wizard_views.xml",
         "wizard/engagement_stage_override_wizard_views.xml",
         "wizard/engagement_deliverable_wizard_views.xml",
@@ -52,6 +54,10 @@
         "report/engagement_profitability_report_views.xml",
         "report/engagement_margin_review_report.xml",
         "views/engagement_margin_review_views.xml",
+        "report/engagement_attention_item_views.xml",
+        "report/engagement_workload_report_views.xml",
+        "views/engagement_portfolio_views.xml",
+        "views/res_users_views.xml",
         "views/engagement_menus.xml",
     ],
     "demo": [
@@ -60,6 +66,7 @@
         "demo/engagement_deliverable_demo.xml",
         "demo/engagement_change_order_portal_demo.xml",
         "demo/engagement_profitability_demo.xml",
+        "demo/engagement_portfolio_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

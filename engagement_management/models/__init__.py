@@ -16,3 +16,5 @@ from . import res_company
 from . import res_config_settings
 from . import engagement_margin_review
 from . import engagement_margin_review_line
+from . import res_users
+from . import engagement_portfolio

@@ -58,6 +58,13 @@ class EngagementEngagement(models.Model):
         index="btree_not_null",
         ondelete="set null",
     )
+    lead_expected_revenue = fields.Monetary(
+        related="lead_id.expected_revenue",
+        string="Expected Revenue",
+        currency_field="lead_currency_id",
+    )
+    lead_currency_id = fields.Many2one(related="lead_id.company_currency", string="Lead Currency")
+    lead_probability = fields.Float(related="lead_id.probability", string="Probability (%)")
     sale_order_ids = fields.One2many("sale.order", "engagement_id", string="Sales Orders")
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
     project_id = fields.Many2one(
@@ -126,6 +133,13 @@ class EngagementEngagement(models.Model):
         default="green",
         required=True,
         tracking=True,
+    )
+    forecast_below_target = fields.Boolean(
+        string="Forecast Under Target",
+        readonly=True,
+        copy=False,
+        help="The forecast margin was under the target margin when the figures were last "
+        "evaluated (nightly, or on Refresh Health): the attention list reads it.",
     )
 
     # Contract and baseline
@@ -865,6 +879,7 @@ class EngagementEngagement(models.Model):
         """Write the health the figures give; a change is tracked and the manager gets
         an activity. Returns the engagements whose health changed."""
         changed = self.browse()
+        self.sudo()._update_forecast_below_target()
         for engagement, health in self.sudo()._compute_health_from_figures().items():
             if engagement.health == health:
                 continue
@@ -891,6 +906,15 @@ class EngagementEngagement(models.Model):
                 user_id=(engagement.user_id or self.env.user).id,
             )
         return changed.sudo(False)
+
+    def _update_forecast_below_target(self):
+        """Store whether the forecast margin is under target, from the batched figures:
+        the attention list is a SQL view and cannot compute the figures itself."""
+        below = self.filtered(
+            lambda e: e.revised_revenue and e.forecast_margin_pct < e.target_margin_pct
+        )
+        (below - self.filtered("forecast_below_target")).forecast_below_target = True
+        ((self - below) & self.filtered("forecast_below_target")).forecast_below_target = False
 
     @api.model
     def _cron_update_health(self):

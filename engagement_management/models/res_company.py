@@ -22,3 +22,21 @@ class ResCompany(models.Model):
         default=80.0,
         help="Progress under which spending the cost share above puts an engagement at risk.",
     )
+    engagement_attention_blocked_days = fields.Integer(
+        string="Blocked at a Gate After (Days)",
+        default=30,
+        help="An open engagement whose stage has not changed for this many days appears on "
+        "the attention list.",
+    )
+    engagement_attention_signature_days = fields.Integer(
+        string="Signature Waiting After (Days)",
+        default=10,
+        help="A deliverable submitted to the customer this many days ago and still not "
+        "signed appears on the attention list.",
+    )
+    engagement_weekly_capacity_hours = fields.Float(
+        string="Weekly Capacity (Hours)",
+        default=40.0,
+        help="A PM or BA who logged more hours than this over the last seven days is "
+        "flagged as over-allocated.",
+    )

@@ -15,3 +15,12 @@ class ResConfigSettings(models.TransientModel):
     engagement_health_progress_pct = fields.Float(
         related="company_id.engagement_health_progress_pct", readonly=False
     )
+    engagement_attention_blocked_days = fields.Integer(
+        related="company_id.engagement_attention_blocked_days", readonly=False
+    )
+    engagement_attention_signature_days = fields.Integer(
+        related="company_id.engagement_attention_signature_days", readonly=False
+    )
+    engagement_weekly_capacity_hours = fields.Float(
+        related="company_id.engagement_weekly_capacity_hours", readonly=False
+    )

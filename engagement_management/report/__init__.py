@@ -1,1 +1,4 @@
 from . import engagement_profitability_report
+from . import engagement_attention_item
+from . import engagement_workload_report
+from . import engagement_workload_summary

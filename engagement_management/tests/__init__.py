@@ -17,3 +17,4 @@ from . import test_engagement_health
 from . import test_engagement_margin_review
 from . import test_engagement_profitability_rpc
 from . import test_engagement_tours
+from . import test_engagement_portfolio
