@@ -317,7 +317,7 @@ class TestEngagementPortfolioQueries(EngagementCommon):
             "workload": lambda: (
                 self.env["engagement.workload.report"]
                 .with_user(self.manager)
-                .read_group([], ["hours_logged:sum"], ["user_id", "date:month"], lazy=False)
+                .formatted_read_group([], ["user_id", "date:month"], ["hours_logged:sum"])
             ),
             "people": lambda: (
                 self.env["engagement.workload.summary"]
