@@ -137,15 +137,16 @@ class EngagementDeliverable(models.Model):
                 )
             )
 
-    def _check_workflow_fields(self, vals):
-        """Refuse setting the state, review or signature by a plain create/write."""
+    def _check_workflow_fields(self, vals, creating=False):
+        """Refuse setting the state, review or signature by a plain create/write
+        (a new draft may state its defaults)."""
         if self.env.context.get("engagement_deliverable_workflow") is _WORKFLOW:
             return
         defaults = {"state": "draft", "review_state": "none"}
         forbidden = sorted(
             name
             for name in WORKFLOW_FIELDS & set(vals)
-            if vals[name] and vals[name] != defaults.get(name)
+            if not creating or (vals[name] and vals[name] != defaults.get(name))
         )
         if forbidden:
             raise UserError(
@@ -162,7 +163,7 @@ class EngagementDeliverable(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_workflow_fields(vals)
+            self._check_workflow_fields(vals, creating=True)
         return super().create(vals_list)
 
     def write(self, vals):

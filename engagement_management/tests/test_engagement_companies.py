@@ -83,7 +83,21 @@ class CompaniesCommon(EngagementCommon):
             }
         )
         review.action_start()
-        records = {model: env[model].search([("company_id", "=", company.id)]) for model in MODELS}
+        # Only what was made here: the demo data may hold more of each.
+        records = {
+            "engagement.engagement": engagement,
+            "engagement.gate.line": engagement.gate_line_ids,
+            "engagement.deliverable": deliverable,
+            "engagement.change.order": change_order,
+            "engagement.status.report": engagement.status_report_ids,
+            "engagement.profitability.report": env["engagement.profitability.report"].search(
+                [("engagement_id", "=", engagement.id)]
+            ),
+            "engagement.margin.review": review,
+            "engagement.margin.review.line": review.line_ids.filtered(
+                lambda line: line.engagement_id == engagement
+            ),
+        }
         for model, found in records.items():
             assert found, f"no {model} in {company.name}"
         return records

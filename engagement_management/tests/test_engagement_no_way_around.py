@@ -55,6 +55,10 @@ class TestEngagementNoWayAround(EngagementCommon):
         self.assertEqual((brd.state, brd.review_state, brd.signed_by), ("draft", "none", False))
         # The workflow itself still works: submit, then the customer signs.
         brd.action_submit()
+        for values in ({"state": "draft"}, {"submitted_on": False}):
+            with self.assertRefused(UserError, "workflow"):
+                brd.write(values)
+        self.assertEqual(brd.state, "submitted")
         brd.sudo().action_sign("Carla Customer", signature=SIGNATURE_PNG)
         self.assertEqual(brd.state, "signed")
 
