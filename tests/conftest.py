@@ -39,3 +39,30 @@ def manifest(addon_dir):
 def addon_lib(addon_dir):
     """The addon's pure-Python lib/ package, imported without Odoo."""
     return paths.import_addon_lib()
+
+
+LIVE_DB_VARS = ("EM_TEST_DB", "EM_ODOO_CONFIG")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Suites marked live_db run on the database scripts/test installed. Without it
+    (a plain `pytest tests`) they are deselected, not skipped: scripts/test always sets
+    the variables, and there a skip would fail the run."""
+    import os
+
+    if all(os.environ.get(name) for name in LIVE_DB_VARS):
+        return
+    live = [item for item in items if item.get_closest_marker("live_db")]
+    if live:
+        config.hook.pytest_deselected(items=live)
+        items[:] = [item for item in items if not item.get_closest_marker("live_db")]
+        config._em_live_deselected = len(live)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    count = getattr(config, "_em_live_deselected", 0)
+    if count:
+        terminalreporter.write_line(
+            f"{count} live-database test(s) deselected: {' and '.join(LIVE_DB_VARS)} are not "
+            "set (scripts/test sets them)."
+        )

@@ -234,6 +234,13 @@ class EngagementChangeOrder(models.Model):
         for order in self:
             order.access_url = f"/my/change_orders/{order.id}"
 
+    _check_delta_bounded = models.Constraint(
+        "CHECK(ABS(COALESCE(revenue_delta, 0)) < 1000000000000000 "
+        "AND ABS(COALESCE(cost_delta, 0)) < 1000000000000000 "
+        "AND ABS(COALESCE(hours_delta, 0)) < 1000000000)",
+        "A change order's revenue and cost stay under 10^15, hours under 10^9: check the figure.",
+    )
+
     # ------------------------------------------------------------------ constraints
 
     @api.constrains("revenue_delta", "cost_delta", "hours_delta", "schedule_delta_days")

@@ -9,6 +9,24 @@ SIGNED_WRITABLE_FIELDS = frozenset(
     {"is_current", "superseded_by_id", "access_token", "message_main_attachment_id"}
 )
 CLOSED_STATES = ("signed", "cancelled")
+# The state, the review and the signature move through the workflow methods only.
+WORKFLOW_FIELDS = frozenset(
+    {
+        "state",
+        "review_state",
+        "reviewed_by_id",
+        "reviewed_on",
+        "submitted_on",
+        "reject_reason",
+        "signed_on_paper",
+        "signed_by",
+        "signed_partner_id",
+        "signature",
+        "signed_on",
+        "signed_document_hash",
+    }
+)
+_WORKFLOW = object()
 
 
 class EngagementDeliverable(models.Model):
@@ -119,8 +137,38 @@ class EngagementDeliverable(models.Model):
                 )
             )
 
+    def _check_workflow_fields(self, vals, creating=False):
+        """Refuse setting the state, review or signature by a plain create/write
+        (a new draft may state its defaults)."""
+        if self.env.context.get("engagement_deliverable_workflow") is _WORKFLOW:
+            return
+        defaults = {"state": "draft", "review_state": "none"}
+        forbidden = sorted(
+            name
+            for name in WORKFLOW_FIELDS & set(vals)
+            if not creating or (vals[name] and vals[name] != defaults.get(name))
+        )
+        if forbidden:
+            raise UserError(
+                _(
+                    "The state, review and signature of a deliverable change through its "
+                    "workflow buttons only (%s).",
+                    ", ".join(forbidden),
+                )
+            )
+
+    def _workflow(self):
+        return self.with_context(engagement_deliverable_workflow=_WORKFLOW)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_workflow_fields(vals, creating=True)
+        return super().create(vals_list)
+
     def write(self, vals):
         self._check_not_signed(vals)
+        self._check_workflow_fields(vals)
         return super().write(vals)
 
     def unlink(self):
@@ -171,7 +219,7 @@ class EngagementDeliverable(models.Model):
             if not deliverable.attachment:
                 raise UserError(_("Attach the document of %s first.", deliverable.display_name))
         self.check_access("write")
-        self.write({"review_state": "pending"})
+        self._workflow().write({"review_state": "pending"})
         for deliverable in self:
             deliverable._log(
                 _(
@@ -199,7 +247,7 @@ class EngagementDeliverable(models.Model):
     def action_review_approve(self):
         self._check_can_review()
         # Reviewers (Legal, Finance) need not be able to edit the engagement.
-        self.sudo().write(
+        self._workflow().sudo().write(
             {
                 "review_state": "approved",
                 "reviewed_by_id": self.env.user.id,
@@ -222,7 +270,7 @@ class EngagementDeliverable(models.Model):
         if not reason:
             raise UserError(_("Sending a deliverable back needs a reason."))
         self._check_can_review()
-        self.sudo().write(
+        self._workflow().sudo().write(
             {
                 "review_state": "returned",
                 "reviewed_by_id": self.env.user.id,
@@ -261,7 +309,7 @@ class EngagementDeliverable(models.Model):
                     )
                 )
         self.check_access("write")
-        self.write({"state": "submitted", "submitted_on": fields.Datetime.now()})
+        self._workflow().write({"state": "submitted", "submitted_on": fields.Datetime.now()})
         for deliverable in self:
             deliverable._portal_ensure_token()
             deliverable._log(
@@ -302,14 +350,14 @@ class EngagementDeliverable(models.Model):
         self._check_can_record_customer_answer()
         if isinstance(partner, int):
             partner = self.env["res.partner"].browse(partner).exists()
-        self._record_signature(signed_by, signature=signature, partner=partner)
+        self._workflow()._record_signature(signed_by, signature=signature, partner=partner)
         self._mark_signed(partner)
         return True
 
     def _mark_signed(self, partner=None, paper=False):
         for deliverable in self:
             # The link that was used to sign is spent: a new token for the next visit.
-            deliverable.sudo().write(
+            deliverable._workflow().sudo().write(
                 {"state": "signed", "signed_on_paper": paper, "access_token": False}
             )
             how = _("on paper") if paper else _("on the portal")
@@ -346,7 +394,9 @@ class EngagementDeliverable(models.Model):
         self._check_can_record_customer_answer()
         if isinstance(partner, int):
             partner = self.env["res.partner"].browse(partner).exists()
-        self.sudo().write({"state": "rejected", "reject_reason": reason, "access_token": False})
+        self._workflow().sudo().write(
+            {"state": "rejected", "reject_reason": reason, "access_token": False}
+        )
         for deliverable in self:
             body = _(
                 "%(deliverable)s rejected by the customer: %(reason)s",
@@ -365,14 +415,14 @@ class EngagementDeliverable(models.Model):
             raise UserError(_("Upload the countersigned document."))
         self._check_signable()
         self.write({"attachment": attachment, "attachment_name": attachment_name})
-        self._record_signature(signed_by)
+        self._workflow()._record_signature(signed_by)
         self._mark_signed(paper=True)
         return True
 
     def action_cancel(self):
         self._check_state(("draft", "submitted", "rejected"), _("cancelled"))
         self.check_access("write")
-        self.write({"state": "cancelled", "access_token": False})
+        self._workflow().write({"state": "cancelled", "access_token": False})
         for deliverable in self:
             deliverable._log(
                 _(
@@ -409,7 +459,7 @@ class EngagementDeliverable(models.Model):
             raise UserError(_("%s already has a newer version.", self.display_name))
         self.check_access("write")
         new_version = self.copy(self._get_new_version_values())
-        self.write(self._get_superseded_values(new_version))
+        self._workflow().write(self._get_superseded_values(new_version))
         self._log(
             _(
                 "%(new)s supersedes %(old)s (by %(user)s).",

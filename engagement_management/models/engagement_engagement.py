@@ -288,6 +288,12 @@ class EngagementEngagement(models.Model):
         "AND COALESCE(budget_hours, 0) >= 0)",
         "Baseline revenue, cost and hours cannot be negative.",
     )
+    _check_budget_bounded = models.Constraint(
+        "CHECK(COALESCE(budget_revenue, 0) < 1000000000000000 "
+        "AND COALESCE(budget_cost, 0) < 1000000000000000 "
+        "AND COALESCE(budget_hours, 0) < 1000000000)",
+        "Baseline revenue and cost stay under 10^15, hours under 10^9: check the figure.",
+    )
     _project_unique = models.UniqueIndex(
         "(project_id) WHERE project_id IS NOT NULL",
         "A project delivers one engagement.",

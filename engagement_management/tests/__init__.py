@@ -3,6 +3,10 @@ from . import test_engagement_gates
 from . import test_engagement_lead_won
 from . import test_engagement_project
 from . import test_engagement_access
+from . import test_engagement_access_matrix
+from . import test_engagement_no_way_around
+from . import test_engagement_companies
+from . import test_engagement_bad_input
 from . import test_engagement_rpc
 from . import test_engagement_change_order
 from . import test_engagement_change_order_concurrency

@@ -1,0 +1,178 @@
+import base64
+from xmlrpc.client import Fault
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import SIGNATURE_PNG, EngagementCommon
+
+BRD = "engagement_management.engagement_deliverable_type_brd"
+SCRIPT = "<script>alert('owned')</script>"
+ESCAPED = "&lt;script&gt;alert("
+
+
+class BadInputCommon(EngagementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.engagement = cls._create_engagement(name=f"Warehouse {SCRIPT}")
+        cls.brd = cls._make_deliverable(cls.engagement, BRD, name=f"BRD {SCRIPT}")
+        cls.brd.action_submit()
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementBadInput(BadInputCommon):
+    """Wrong input gets a clear error and changes nothing; what is shown is escaped."""
+
+    def test_a_signature_must_be_a_small_png(self):
+        png_magic = b"\x89PNG\r\n\x1a\n"
+        for signature, message in (
+            (base64.b64encode(b"\xff\xd8\xff\xe0 a JPEG"), "must be a PNG"),
+            (base64.b64encode(b"GIF89a"), "must be a PNG"),
+            (b"not base64 at all!", "not a valid image"),
+            (base64.b64encode(png_magic + b"\x00" * (2 * 1024 * 1024 + 1)), "too large"),
+        ):
+            with self.subTest(message=message), self.assertRefused(UserError, message):
+                self.brd.with_user(self.manager).action_sign("Carla", signature=signature)
+        self.assertRecordValues(self.brd, [{"state": "submitted", "signed_by": False}])
+        self.brd.with_user(self.manager).action_sign("Carla", signature=SIGNATURE_PNG)
+        self.assertEqual(self.brd.state, "signed")
+
+    def test_a_signature_needs_a_name(self):
+        with self.assertRefused(UserError, "needs the signer's name"):
+            self.brd.with_user(self.manager).action_sign("   ", signature=SIGNATURE_PNG)
+        self.assertEqual(self.brd.state, "submitted")
+
+    def test_script_in_text_fields_is_escaped_in_the_pdfs(self):
+        report = self.env["engagement.status.report"].create(
+            {
+                "engagement_id": self.engagement.id,
+                "date": "2026-03-01",
+                "summary": f"Late {SCRIPT}",
+                "risks": f"<p>Data {SCRIPT}</p>",
+            }
+        )
+        co = self.env["engagement.change.order"].create(
+            {
+                "engagement_id": self.engagement.id,
+                "title": f"Simulator {SCRIPT}",
+                "category": "scope",
+                "revenue_delta": 1000.0,
+                "description": f"More {SCRIPT}",
+            }
+        )
+        Report = self.env["ir.actions.report"]
+        for xmlid, record in (
+            ("engagement_management.engagement_status_report_action_report", report),
+            ("engagement_management.engagement_change_order_report", co),
+        ):
+            with self.subTest(report=xmlid):
+                html = Report._render_qweb_html(xmlid, record.ids)[0].decode()
+                self.assertIn("Warehouse " + ESCAPED, html)
+                self.assertNotIn(SCRIPT, html)
+        self.assertNotIn("<script", report.risks, "Html fields are sanitized on write")
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementBadInputHttp(HttpCase, BadInputCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carla = new_test_user(
+            cls.env, "em_portal_carla_bi", groups="base.group_portal", name="Carla Customer"
+        )
+        cls.carla.partner_id.parent_id = cls.customer
+        cls.rpc_user = new_test_user(
+            cls.env,
+            "em_rpc_manager",
+            password="em_rpc_manager_pw",
+            groups="engagement_management.group_engagement_manager",
+        )
+
+    def _call(self, model, method, *args):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, self.rpc_user.id, "em_rpc_manager_pw", model, method, list(args)
+        )
+
+    def test_script_in_names_is_escaped_on_the_portal(self):
+        self.authenticate("em_portal_carla_bi", "em_portal_carla_bi")
+        for url in (
+            "/my/engagements",
+            f"/my/engagements/{self.engagement.id}",
+            f"/my/deliverables/{self.brd.id}",
+        ):
+            with self.subTest(url=url):
+                page = self.url_open(url)
+                self.assertEqual(page.status_code, 200)
+                self.assertNotIn(SCRIPT, page.text)
+                self.assertIn(ESCAPED, page.text)
+
+    def test_a_tampered_token_opens_and_signs_nothing(self):
+        token = self.brd._portal_ensure_token()
+        bad = token[:-4] + ("0000" if not token.endswith("0000") else "1111")
+        page = self.url_open(f"/my/deliverables/{self.brd.id}?access_token={bad}")
+        self.assertIn(page.status_code, (403, 404))
+        self.assertNotIn("BRD", page.text)
+        result = self.make_jsonrpc_request(
+            f"/my/deliverables/{self.brd.id}/sign",
+            {"name": "Mallory", "signature": SIGNATURE_PNG.decode(), "access_token": bad},
+        )
+        self.assertIn("error", result)
+        # The right token of another document does not open this one either.
+        other = self._make_deliverable(self.engagement, BRD)
+        other.action_submit()
+        page = self.url_open(f"/my/deliverables/{self.brd.id}?access_token={other.access_token}")
+        self.assertIn(page.status_code, (403, 404))
+        self.brd.invalidate_recordset()
+        self.assertRecordValues(self.brd, [{"state": "submitted", "signed_by": False}])
+
+    def test_non_numeric_huge_and_unknown_values_over_rpc(self):
+        engagement = self.engagement
+        for value in ("fifty thousand", float("inf"), float("nan"), -1.0, 1e300):
+            with self.subTest(value=value), self.assertRaises(Fault):
+                self._call(
+                    "engagement.engagement", "write", [engagement.id], {"budget_revenue": value}
+                )
+        with self.assertRaises(Fault) as refusal:
+            self._call("engagement.engagement", "write", [engagement.id], {"budget_hours": 1e12})
+        self.assertIn("under 10^15", refusal.exception.faultString)
+        with self.assertRaises(Fault) as refusal:
+            self._call(
+                "engagement.change.order",
+                "create",
+                [
+                    {
+                        "engagement_id": engagement.id,
+                        "title": "Ghost simulator",
+                        "category": "scope",
+                        "revenue_delta": 1e300,
+                    }
+                ],
+            )
+        self.assertIn("under 10^15", refusal.exception.faultString)
+        with self.assertRaises(Fault) as refusal:
+            self._call("engagement.engagement", "write", [99999999], {"name": "Ghost"})
+        self.assertIn("does not exist", refusal.exception.faultString)
+        with self.assertRaises(Fault) as refusal:
+            self._call("engagement.engagement", "action_move_to_stage", [engagement.id], 99999999)
+        self.assertIn("does not exist", refusal.exception.faultString)
+        with self.assertRaises(Fault):
+            self._call(
+                "engagement.engagement",
+                "create",
+                [{"name": "Ghost customer", "partner_id": 99999999}],
+            )
+        with self.assertRaises(Fault):
+            self._call(
+                "engagement.engagement",
+                "write",
+                [engagement.id],
+                {"date_start": "2026-05-01", "date_end": "2026-04-01"},
+            )
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            engagement,
+            [{"budget_revenue": 50000.0, "date_start": False, "date_end": False}],
+        )
+        self.assertFalse(self.env["engagement.engagement"].search([("name", "like", "Ghost")]))
+        self.assertFalse(self.env["engagement.change.order"].search([("title", "like", "Ghost")]))

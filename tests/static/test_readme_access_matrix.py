@@ -1,0 +1,36 @@
+"""The README's access matrix is the table the Odoo test checks, generated, not retyped."""
+
+import importlib.util
+
+from emtools import paths
+
+
+def _script():
+    path = paths.REPO_ROOT / "scripts" / "access-matrix"
+    loader = importlib.machinery.SourceFileLoader("em_access_matrix_script", str(path))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_readme_ends_with_the_generated_access_matrix():
+    script = _script()
+    readme = (paths.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "\n" + script.HEADING + "\n" in readme, "README.md has no '## Access matrix' section"
+    written = readme.split("\n" + script.HEADING + "\n", 1)[1]
+    assert script.HEADING + "\n" + written == script.section(), (
+        "README.md's access matrix differs from engagement_management/tests/access_matrix.py: "
+        "run scripts/access-matrix --write"
+    )
+
+
+def test_every_row_has_a_cell_per_group():
+    matrix = _script().load_matrix()
+    for table in (matrix.ACL, matrix.RECORD):
+        for model, row in table.items():
+            if row is not None:
+                cells = row.split()
+                assert len(cells) == len(matrix.GROUPS), model
+                assert all(len(cell) == 4 and set(cell) <= set("rwcd-") for cell in cells), model
+    assert set(matrix.RECORD) == set(matrix.ACL)
