@@ -53,9 +53,14 @@ class TestEngagementProfitabilityRpc(HttpCase):
             *finance, "engagement.engagement", "read", [self.engagement.id], ["margin"]
         )
         self.assertEqual(row["margin"], 0.0)
+        # Finance reads the report; this engagement has no line in it yet.
         self.assertEqual(
             self._call(
-                *finance, "engagement.profitability.report", "search_read", [], fields=["id"]
+                *finance,
+                "engagement.profitability.report",
+                "search_read",
+                [("engagement_id", "=", self.engagement.id)],
+                fields=["id"],
             ),
             [],
         )
