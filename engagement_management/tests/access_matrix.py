@@ -8,7 +8,8 @@ read / write / create / delete (``r``, ``w``, ``c``, ``d``; ``-`` when refused).
 - ``RECORD``: what it may do with one record of its own company belonging to an
   engagement it is NOT a member of (record rules on top of the ACL). The portal
   user is a contact of that engagement's customer. ``None``: no sample record
-  (wizards are transient and only their ACL matters).
+  (wizards are transient and only their ACL matters; the PMO's SQL views show each
+  user their own rows, which tests/test_engagement_portfolio.py checks).
 """
 
 # (key, group xml id, label), in the column order of the tables below.
@@ -43,6 +44,10 @@ ACL = {
     "engagement.stage.override.wizard":     "---- ---- ---- ---- ---- rwc- ---- ----",
     "engagement.deliverable.paper.wizard":  "---- ---- ---- ---- rwc- rwc- ---- ----",
     "engagement.deliverable.return.wizard": "---- rwc- rwc- rwc- rwc- rwc- ---- ----",
+    "engagement.attention.item":            "---- r--- r--- r--- r--- r--- ---- ----",
+    "engagement.workload.report":           "---- r--- r--- r--- r--- r--- ---- ----",
+    "engagement.workload.summary":          "---- r--- r--- r--- r--- r--- ---- ----",
+    "engagement.portfolio":                 "---- ---- ---- rwc- rwc- rwc- ---- ----",
 }
 
 RECORD = {
@@ -62,6 +67,10 @@ RECORD = {
     "engagement.stage.override.wizard":     None,
     "engagement.deliverable.paper.wizard":  None,
     "engagement.deliverable.return.wizard": None,
+    "engagement.attention.item":            None,
+    "engagement.workload.report":           None,
+    "engagement.workload.summary":          None,
+    "engagement.portfolio":                 None,
 }
 # fmt: on
 
