@@ -11,6 +11,15 @@ FINANCE_GROUPS = (
     "engagement_management.group_engagement_manager,engagement_management.group_engagement_finance"
 )
 
+# Classifications that the engagement, its reports and its snapshots share: one list each.
+HEALTH_STATES = [("green", "On Track"), ("amber", "At Risk"), ("red", "Off Track")]
+BILLING_TYPES = [
+    ("fixed_price", "Fixed Price"),
+    ("time_materials", "Time and Materials"),
+    ("milestone", "Milestones"),
+    ("retainer", "Retainer"),
+]
+
 # Only a Python object can carry this through the context; JSON and XML-RPC cannot,
 # so no client can skip the gates by sending a context key.
 _GATE_OVERRIDE = object()
@@ -129,7 +138,7 @@ class EngagementEngagement(models.Model):
     )
     next_stage_ready = fields.Boolean(compute="_compute_next_stage")
     health = fields.Selection(
-        [("green", "On Track"), ("amber", "At Risk"), ("red", "Off Track")],
+        HEALTH_STATES,
         default="green",
         required=True,
         tracking=True,
@@ -144,12 +153,7 @@ class EngagementEngagement(models.Model):
 
     # Contract and baseline
     billing_type = fields.Selection(
-        [
-            ("fixed_price", "Fixed Price"),
-            ("time_materials", "Time and Materials"),
-            ("milestone", "Milestones"),
-            ("retainer", "Retainer"),
-        ],
+        BILLING_TYPES,
         required=True,
         default="fixed_price",
         tracking=True,

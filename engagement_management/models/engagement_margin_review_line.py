@@ -1,6 +1,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from .engagement_engagement import HEALTH_STATES
+
 
 class EngagementMarginReviewLine(models.Model):
     _name = "engagement.margin.review.line"
@@ -40,9 +42,7 @@ class EngagementMarginReviewLine(models.Model):
     eac_cost = fields.Monetary(string="Cost at Completion", readonly=True)
     forecast_margin_pct = fields.Float(string="Forecast Margin (%)", readonly=True)
     wip_amount = fields.Monetary(string="WIP (Unbilled)", readonly=True)
-    health = fields.Selection(
-        [("green", "On Track"), ("amber", "At Risk"), ("red", "Off Track")], readonly=True
-    )
+    health = fields.Selection(HEALTH_STATES, readonly=True)
     # The review's period only
     period_revenue = fields.Monetary(string="Period Revenue", readonly=True)
     period_cost = fields.Monetary(string="Period Cost", readonly=True)

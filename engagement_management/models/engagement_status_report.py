@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .engagement_engagement import HEALTH_STATES
+
 
 class EngagementStatusReport(models.Model):
     """A periodic status update; the latest one sets the engagement's health."""
@@ -18,7 +20,7 @@ class EngagementStatusReport(models.Model):
         "res.users", string="Author", default=lambda self: self.env.user, readonly=True
     )
     health = fields.Selection(
-        [("green", "On Track"), ("amber", "At Risk"), ("red", "Off Track")],
+        HEALTH_STATES,
         required=True,
         default="green",
     )

@@ -3,6 +3,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import drop_view_if_exists
 
 from ..lib import money
+from ..models.engagement_engagement import BILLING_TYPES
 
 
 class EngagementProfitabilityReport(models.Model):
@@ -30,15 +31,7 @@ class EngagementProfitabilityReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Engagement Manager", readonly=True)
     stage_id = fields.Many2one("engagement.stage", string="Stage", readonly=True)
-    billing_type = fields.Selection(
-        [
-            ("fixed_price", "Fixed Price"),
-            ("time_materials", "Time and Materials"),
-            ("milestone", "Milestones"),
-            ("retainer", "Retainer"),
-        ],
-        readonly=True,
-    )
+    billing_type = fields.Selection(BILLING_TYPES, readonly=True)
     date = fields.Date(string="Accounting Date", readonly=True)
     kind = fields.Selection(money.LINE_KINDS, string="Line Kind", readonly=True)
     revenue = fields.Monetary(string="Invoiced Revenue", readonly=True)
