@@ -343,10 +343,9 @@ class TestEngagementPortfolioQueries(EngagementCommon):
 
     def test_the_portfolio_summary_totals_the_finance_figures(self):
         Portfolio = self.env["engagement.portfolio"].with_user(self.finance)
-        # What the database already holds (demo data) is the baseline of the totals.
-        [(__, count_before, revenue_before, margin_before, __)] = Portfolio._get_summary_values()[
-            "totals"
-        ]
+        # What the database already holds (demo data, or nothing) is the baseline.
+        baseline = Portfolio._get_summary_values()["totals"] or [(None, 0, 0.0, 0.0, 0.0)]
+        [(__, count_before, revenue_before, margin_before, __)] = baseline
         self._create_engagement(name="A", budget_revenue=1000.0, budget_cost=600.0)
         self._create_engagement(name="B", budget_revenue=3000.0, budget_cost=900.0)
         values = Portfolio._get_summary_values()
