@@ -18,3 +18,4 @@ from . import engagement_margin_review
 from . import engagement_margin_review_line
 from . import res_users
 from . import engagement_portfolio
+from . import account_analytic_line
