@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .profitability_common import ProfitabilityCommon
 
@@ -51,6 +51,21 @@ class TestEngagementProfitability(ProfitabilityCommon):
         self.engagement.billing_type = "retainer"
         # A retainer earns what is contracted: nothing is contracted yet.
         self.assertAlmostEqual(self._figures()["wip_amount"], -14000.0)
+
+    def test_the_form_recomputes_the_figures_while_it_is_edited(self):
+        # The figures are put straight into the cache (_cache_computed): an edit in the
+        # form must still recompute them, from the edited values, before saving.
+        self._patch_change_deltas()
+        form = Form(self.engagement.with_user(self.manager))
+        self.assertEqual(form.revised_revenue, 60000.0)
+        self.assertEqual(form.eac_cost, 25000.0)
+        form.budget_revenue = 70000.0
+        form.budget_cost = 30000.0
+        self.assertEqual(form.revised_revenue, 80000.0)
+        self.assertEqual(form.eac_cost, 35000.0)  # the remaining budget is spent
+        self.assertAlmostEqual(form.forecast_margin_pct, (80000.0 - 35000.0) / 80000.0 * 100)
+        form.save()
+        self.assertEqual(self._figures()["eac_cost"], 35000.0)
 
     def test_a_euro_engagement_converts_each_line_at_its_date(self):
         self.engagement.currency_id = self.eur
