@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -466,7 +466,7 @@ class EngagementEngagement(models.Model):
         )
         # Every rate the conversions need, in one query: a list stays at constant queries
         # whatever the currencies of its orders.
-        rates = self._get_rate_table(self.env["res.currency"].union(*(g[1] for g in groups)))
+        rates, __ = self._get_rate_table(self.env["res.currency"].union(*(g[1] for g in groups)))
         totals = {}
         for engagement, currency, day, amount in groups:
             if currency != engagement.currency_id:
@@ -554,9 +554,10 @@ class EngagementEngagement(models.Model):
         """``{engagement_id: {kind: amount, 'hours': hours}}`` in each engagement's currency.
 
         Read from the profitability report (one classification of analytic lines) in one
-        grouped query: by engagement and kind, and also by accounting day for the
-        engagements whose currency is not their company's, whose amounts are converted
-        at each day's rate.
+        grouped query by engagement and kind. The lines of an engagement whose currency
+        is not its company's are also grouped by rate period (from one rate date to the
+        next, every day converts at the same rates) and converted at that period's rates,
+        which is each line's accounting date's.
         """
         ids = self._origin.ids
         if not ids:
@@ -571,51 +572,43 @@ class EngagementEngagement(models.Model):
                     company.currency_id,
                     engagement.currency_id,
                 )
+        rates, rate_dates = self.browse(foreign)._get_rate_table()
+        # Period i starts on period_starts[i]; period 0 is before the first rate.
+        period_starts = [date.min, *rate_dates]
+
         report = self.env["engagement.profitability.report"].sudo()
         query = report._search([("engagement_id", "in", ids), *(domain or [])])
 
         def column(name):
             return report._field_to_sql(query.table, name, query)
 
-        day_sql = SQL(
-            "CASE WHEN %s = ANY(%s) THEN %s END",
+        period_sql = SQL(
+            "CASE WHEN %s = ANY(%s) THEN width_bucket(%s, %s::date[]) END",
             column("engagement_id"),
             list(foreign),
             column("date"),
+            rate_dates,
         )
-        query.groupby = SQL("%s, %s, %s", column("engagement_id"), column("kind"), day_sql)
+        query.groupby = SQL("%s, %s, %s", column("engagement_id"), column("kind"), period_sql)
         rows = self.env.execute_query(
             query.select(
                 column("engagement_id"),
                 column("kind"),
-                day_sql,
+                period_sql,
                 *(SQL("SUM(%s)", column(name)) for name in ("revenue", "cost", "hours")),
             )
         )
-        rates = self.browse(foreign)._get_rate_table()  # no query without foreign ones
-        # The rows of a foreign engagement are by day: fetch each day's pair of rates
-        # once per company and currencies (keys of plain ids, cheap to hash).
-        conversions = {
-            engagement_id: (
-                (company.id, from_currency.id, to_currency.id),
-                (company, from_currency, to_currency),
-            )
-            for engagement_id, (company, from_currency, to_currency) in foreign.items()
-        }
-        day_rates = {}
         result = {}
-        for engagement_id, kind, day, revenue, cost, hours in rows:
+        for engagement_id, kind, period, revenue, cost, hours in rows:
             amount = revenue if kind == money.REVENUE_INVOICED else cost
-            if day is not None:
-                ids_key, (company, from_currency, to_currency) = conversions[engagement_id]
-                key = (ids_key, day)
-                pair = day_rates.get(key)
-                if pair is None:
-                    pair = day_rates[key] = (
-                        rates(from_currency, company, day),
-                        rates(to_currency, company, day),
-                    )
-                amount = money.convert(amount, *pair)
+            if period is not None:
+                company, from_currency, to_currency = foreign[engagement_id]
+                day = period_starts[period]
+                amount = money.convert(
+                    amount,
+                    rates(from_currency, company, day),
+                    rates(to_currency, company, day),
+                )
             totals = result.setdefault(engagement_id, {})
             totals[kind] = totals.get(kind, 0.0) + amount
             totals["hours"] = totals.get("hours", 0.0) + hours
@@ -637,9 +630,10 @@ class EngagementEngagement(models.Model):
         return result
 
     def _get_rate_table(self, extra_currencies=None):
-        """A function ``(currency, company, day) -> rate`` over every rate of the
-        engagements' currencies (and ``extra_currencies``), read in one query (Odoo's
-        lookup, see money.rate_on)."""
+        """``(rate, dates)``: the function ``(currency, company, day) -> rate`` over every
+        rate of the engagements' currencies (and ``extra_currencies``), read in one query
+        (Odoo's lookup, see money.rate_on), and the sorted dates on which one of those
+        rates changes."""
         currencies = self.currency_id | self.company_id.currency_id
         if extra_currencies:
             currencies |= extra_currencies
@@ -673,7 +667,7 @@ class EngagementEngagement(models.Model):
                 )
             return cache[key]
 
-        return rate
+        return rate, sorted({row.name for row in rows})
 
     @api.depends(
         "stage_id", "gate_line_ids.state", "change_order_ids.state", "deliverable_ids.state"

@@ -77,6 +77,23 @@ class TestEngagementProfitability(ProfitabilityCommon):
         self.assertAlmostEqual(figures["cost_expenses"], 300.0 * 0.8)
         self.assertAlmostEqual(figures["hours_actual"], 30.0)
 
+    def test_a_line_converts_at_the_rate_in_force_on_its_date(self):
+        # Lines are summed by rate period before conversion: check a period's edges
+        # and the time before the first rate (the oldest rate applies, as in Odoo).
+        self.engagement.currency_id = self.eur
+        for day in ("1990-01-01", "2025-02-28", "2025-03-01"):
+            self.env["account.analytic.line"].create(
+                {
+                    "name": f"Expense {day}",
+                    "account_id": self.account.id,
+                    "amount": -100.0,
+                    "date": day,
+                }
+            )
+        self.assertAlmostEqual(
+            self._figures()["cost_expenses"], 300.0 * 0.8 + 100.0 * (0.9 + 0.8 + 0.75)
+        )
+
     def test_a_list_of_engagements_reads_its_figures_in_constant_queries(self):
         others = self.env["engagement.engagement"]
         for index in range(5):
