@@ -59,7 +59,7 @@ RECORD = {
     "engagement.deliverable":               "---- ---- r--- r--- rwcd rwcd r--- ----",
     "engagement.change.order":              "---- ---- ---- r--- rwcd rwcd r--- ----",
     "engagement.template":                  "---- r--- r--- r--- r--- rwcd ---- ----",
-    "engagement.status.report":             "---- ---- ---- rwc- rwcd rwcd ---- ----",
+    "engagement.status.report":             "---- ---- ---- r--- rwcd rwcd ---- ----",
     "engagement.margin.review":             "---- ---- ---- rwcd r--- rwcd ---- ----",
     "engagement.margin.review.line":        "---- ---- ---- rwc- r--- rwc- ---- ----",
     "engagement.profitability.report":      "---- ---- ---- r--- r--- r--- ---- ----",
