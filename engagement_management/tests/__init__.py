@@ -4,6 +4,7 @@ from . import test_engagement_lead_won
 from . import test_engagement_project
 from . import test_engagement_access
 from . import test_engagement_access_matrix
+from . import test_engagement_access_matrix_rpc
 from . import test_engagement_no_way_around
 from . import test_engagement_companies
 from . import test_engagement_bad_input

@@ -10,6 +10,11 @@ read / write / create / delete (``r``, ``w``, ``c``, ``d``; ``-`` when refused).
   user is a contact of that engagement's customer. ``None``: no sample record
   (wizards are transient and only their ACL matters; the PMO's SQL views show each
   user their own rows, which tests/test_engagement_portfolio.py checks).
+- ``ACTIONS``: whether the group may press each workflow button (``x``) or is refused
+  (``-``), on a record of an engagement the user follows (so a member of it; the portal
+  user is a contact of its customer), in the state where the button applies, so that a
+  refusal is about the group and nothing else. Wizards count as created by the user.
+  The key is ``model.method``, with the case in brackets when the rights depend on it.
 """
 
 # (key, group xml id, label), in the column order of the tables below.
@@ -72,7 +77,88 @@ RECORD = {
     "engagement.workload.summary":          None,
     "engagement.portfolio":                 None,
 }
+
+#                                                                      em us le fi ma ad po pu
+ACTIONS = {
+    "engagement.engagement.action_next_stage":                          "-  x  x  x  x  x  -  -",
+    "engagement.engagement.action_move_to_stage [back a stage]":        "-  -  -  -  x  x  -  -",
+    "engagement.engagement.action_override_stage":                      "-  -  -  -  -  x  -  -",
+    "engagement.engagement.action_refresh_health":                      "-  -  -  x  x  x  -  -",
+    "engagement.engagement.action_create_project":                      "-  x  x  x  x  x  -  -",
+    "engagement.gate.line.action_confirm [checklist item]":             "-  x  x  x  x  x  -  -",
+    "engagement.gate.line.action_confirm [Manager approval]":           "-  -  -  -  x  x  -  -",
+    "engagement.gate.line.action_confirm [Finance approval]":           "-  -  -  x  -  x  -  -",
+    "engagement.gate.line.action_reset [Manager approval]":             "-  -  -  -  x  x  -  -",
+    "engagement.deliverable.action_request_review":                     "-  x  x  x  x  x  -  -",
+    "engagement.deliverable.action_review_approve [Legal review]":      "-  -  x  -  -  -  -  -",
+    "engagement.deliverable.action_review_approve [Finance review]":    "-  -  -  x  -  x  -  -",
+    "engagement.deliverable.action_review_return [Legal review]":       "-  -  x  -  -  -  -  -",
+    "engagement.deliverable.action_submit":                             "-  x  x  x  x  x  -  -",
+    "engagement.deliverable.action_sign":                               "-  -  -  -  x  x  -  -",
+    "engagement.deliverable.action_reject":                             "-  -  -  -  x  x  -  -",
+    "engagement.deliverable.action_mark_signed_paper":                  "-  -  -  -  x  x  -  -",
+    "engagement.deliverable.action_cancel":                             "-  x  x  x  x  x  -  -",
+    "engagement.deliverable.action_new_version":                        "-  x  x  x  x  x  -  -",
+    "engagement.change.order.action_submit":                            "-  x  x  x  x  x  -  -",
+    "engagement.change.order.action_approve [under the threshold]":     "-  -  -  -  x  x  -  -",
+    "engagement.change.order.action_approve [above, manager approved]": "-  -  -  x  -  x  -  -",
+    "engagement.change.order.action_reject [under the threshold]":      "-  -  -  -  x  x  -  -",
+    "engagement.change.order.action_reject [above the threshold]":      "-  -  -  x  x  x  -  -",
+    "engagement.change.order.action_sign":                              "-  -  -  -  x  x  -  -",
+    "engagement.change.order.action_upload_countersigned":              "-  -  -  -  x  x  -  -",
+    "engagement.change.order.action_apply":                             "-  -  -  -  x  x  -  -",
+    "engagement.change.order.action_cancel [draft]":                    "-  x  x  x  x  x  -  -",
+    "engagement.change.order.action_cancel [approved]":                 "-  -  -  -  x  x  -  -",
+    "engagement.change.order.action_create_compensating":               "-  x  x  x  x  x  -  -",
+    "engagement.margin.review.action_start":                            "-  -  -  x  -  x  -  -",
+    "engagement.margin.review.action_close":                            "-  -  -  x  -  x  -  -",
+    "engagement.margin.review.line.action_approve":                     "-  -  -  x  -  x  -  -",
+    "engagement.margin.review.line.action_flag":                        "-  -  -  x  -  x  -  -",
+    "engagement.stage.override.wizard.action_override":                 "-  -  -  -  -  x  -  -",
+    "engagement.deliverable.paper.wizard.action_confirm":               "-  -  -  -  x  x  -  -",
+    "engagement.deliverable.return.wizard.action_confirm":              "-  -  x  -  -  -  -  -",
+}
 # fmt: on
+
+# The addon's other action_* methods, and why ACTIONS leaves them out.
+NOT_IN_ACTIONS = {
+    "engagement.engagement.action_open_override_wizard": "opens a screen",
+    "engagement.engagement.action_view_project": "opens a screen",
+    "engagement.engagement.action_view_deliverables": "opens a screen",
+    "engagement.engagement.action_view_lead": "opens a screen",
+    "engagement.engagement.action_view_change_orders": "opens a screen",
+    "engagement.engagement.action_view_sale_orders": "opens a screen",
+    "engagement.deliverable.action_preview": "opens a screen",
+    "engagement.deliverable.action_open_paper_wizard": "opens a screen",
+    "engagement.deliverable.action_open_return_wizard": "opens a screen",
+    "engagement.change.order.action_view_sale_order": "opens a screen",
+    "engagement.margin.review.action_print": "opens a screen",
+    "project.project.action_view_engagement": "opens a screen",
+    "sale.order.action_view_engagement": "opens a screen",
+    "crm.lead.action_view_engagement": "opens a screen",
+    "crm.lead.action_open_create_engagement_wizard": "opens a screen",
+    "crm.lead.action_create_engagement": "needs Sales rights on the opportunity",
+    "engagement.attention.item.action_open_record": "opens a screen",
+    "engagement.create.wizard.action_create": "needs Sales rights on the opportunity",
+}
+
+
+def split_action(key):
+    """``(model, method, case)`` of an ACTIONS key; ``case`` is "" when there is none."""
+    name, _, case = key.partition(" [")
+    model, _, method = name.rpartition(".")
+    return model, method, case.rstrip("]")
+
+
+def expected_actions():
+    """{ACTIONS key: {group key: allowed}}."""
+    return {
+        key: {
+            group: cell == "x"
+            for (group, _xmlid, _label), cell in zip(GROUPS, row.split(), strict=True)
+        }
+        for key, row in ACTIONS.items()
+    }
 
 
 def expected(table, model):
@@ -101,14 +187,29 @@ def _table(table):
     return "\n".join(lines)
 
 
+def _action_table():
+    header = "| model | button | " + " | ".join(label for _key, _xmlid, label in GROUPS) + " |"
+    rule = "| --- | --- |" + " --- |" * len(GROUPS)
+    lines = [header, rule]
+    for key, row in ACTIONS.items():
+        model, method, case = split_action(key)
+        button = f"`{method}` ({case})" if case else f"`{method}`"
+        cells = " | ".join(f"`{cell}`" for cell in row.split())
+        lines.append(f"| `{model}` | {button} | {cells} |")
+    return "\n".join(lines)
+
+
 def markdown():
     """The README's access-matrix section (everything after its heading)."""
     return f"""
 Generated by `scripts/access-matrix --write` from
-`engagement_management/tests/access_matrix.py`, the table the test
-`test_engagement_access_matrix` checks through the ORM as a user of each group; a static
-test refuses a README that differs from it. Each cell is read / write / create / delete
-(`r`, `w`, `c`, `d`; `-` refused).
+`engagement_management/tests/access_matrix.py`, the tables the test
+`test_engagement_access_matrix` checks through the ORM as a user of each group, and
+`test_engagement_access_matrix_rpc` through the JSON-2 API (`/json/2/<model>/<method>`)
+with each user's API key (the second and third tables; a refused call must change
+nothing; for Public, calls without a key, as anonymous visitors make them, all refused); a
+static test refuses a README that differs from them. In the first two tables each cell is read /
+write / create / delete (`r`, `w`, `c`, `d`; `-` refused).
 
 **What each group may do with the model** (access rights):
 
@@ -120,4 +221,12 @@ the rights of the first table on their engagements' records; a user of another c
 none (see *Companies apart* in the tests):
 
 {_table(RECORD)}
+
+**Each workflow button**, pressed by a member of the engagement (a follower of it; the
+portal user is a contact of its customer) on a record in the state where the button
+applies, so that a refusal is about the group: `x` allowed, `-` refused with an access
+error. A wizard's button counts its creation by the user. Buttons that only open a
+screen, and the opportunity's (they need Sales rights), are left out:
+
+{_action_table()}
 """

@@ -1,82 +1,30 @@
-from odoo.tests import new_test_user, tagged
+import inspect
 
-from .access_matrix import ACL, GROUPS, OPERATIONS, RECORD, expected
-from .common import SIGNATURE_PNG, EngagementCommon
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
 
-BRD = "engagement_management.engagement_deliverable_type_brd"
+from .access_matrix import (
+    ACL,
+    ACTIONS,
+    NOT_IN_ACTIONS,
+    OPERATIONS,
+    RECORD,
+    expected,
+    expected_actions,
+)
+from .access_matrix_common import AccessMatrixCommon
+
+ADDON_MODULE = "odoo.addons.engagement_management."
 
 
 @tagged("post_install", "-at_install")
-class TestEngagementAccessMatrix(EngagementCommon):
-    """Every model of the addon, every group, every operation: as the table says.
+class TestEngagementAccessMatrix(AccessMatrixCommon):
+    """Every model of the addon, every group, every operation and every workflow button:
+    as the table says.
 
     The table (tests/access_matrix.py) is also the README's access matrix, so what the
     README promises is what this test checks.
     """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.users = {}
-        for key, xmlid, label in GROUPS:
-            cls.users[key] = new_test_user(
-                cls.env, f"em_matrix_{key}", groups=xmlid, name=f"Matrix {label}"
-            )
-        # The portal user works for the customer of the sample engagement.
-        cls.users["portal"].partner_id.parent_id = cls.customer
-        # One record of each model, in the users' company, of an engagement none of
-        # them is a member of (its people are the common manager, PM and BA).
-        engagement = cls._create_engagement()
-        project = cls.env["project.project"].create(
-            {"name": "Warehouse system", "partner_id": cls.customer.id}
-        )
-        if not project.account_id:
-            project._create_analytic_account()
-        engagement.project_id = project
-        cls.env["account.analytic.line"].create(
-            {"name": "Travel", "account_id": project.account_id.id, "amount": -120.0}
-        )
-        deliverable = cls._make_deliverable(engagement, BRD)
-        deliverable.action_submit()
-        change_order = cls.env["engagement.change.order"].create(
-            {
-                "engagement_id": engagement.id,
-                "title": "Add the tariff simulator",
-                "category": "scope",
-                "revenue_delta": 1000.0,
-            }
-        )
-        change_order.action_submit()
-        review = cls.env["engagement.margin.review"].create(
-            {"name": "January", "date_from": "2025-01-01", "date_to": "2025-01-31"}
-        )
-        review.action_start()
-        cls.samples = {
-            "engagement.engagement": engagement,
-            "engagement.stage": cls.stage["planning"],
-            "engagement.stage.gate": cls.stage["planning"].gate_ids[:1],
-            "engagement.gate.line": engagement.gate_line_ids[:1],
-            "engagement.deliverable.type": deliverable.type_id,
-            "engagement.deliverable": deliverable,
-            "engagement.change.order": change_order,
-            "engagement.template": cls.env["engagement.template"].create({"name": "ERP"}),
-            "engagement.status.report": cls.env["engagement.status.report"].create(
-                {
-                    "engagement_id": engagement.id,
-                    "date": "2026-03-01",
-                    "health": "green",
-                    "summary": "On track.",
-                }
-            ),
-            "engagement.margin.review": review,
-            "engagement.margin.review.line": review.line_ids.filtered(
-                lambda line: line.engagement_id == engagement
-            ),
-            "engagement.profitability.report": cls.env["engagement.profitability.report"].search(
-                [("engagement_id", "=", engagement.id)], limit=1
-            ),
-        }
-        assert SIGNATURE_PNG  # the portal and signature suites use it; the sample is unsigned
 
     def test_the_table_covers_every_model_of_the_addon(self):
         model_ids = self.env["ir.model.data"].search(
@@ -110,3 +58,33 @@ class TestEngagementAccessMatrix(EngagementCommon):
                 if rights["read"]:
                     # has_access is what the ORM checks; reading for real agrees.
                     as_user.read(["display_name"])
+
+    def test_the_table_covers_every_action_of_the_addon(self):
+        """A new button of the addon is a new row (or a reason to leave it out)."""
+        models = set(ACL) | {"crm.lead", "project.project", "sale.order"}
+        found = set()
+        for model in models:
+            for cls in type(self.env[model]).mro():
+                if not cls.__module__.startswith(ADDON_MODULE):
+                    continue
+                found.update(
+                    f"{model}.{name}"
+                    for name, member in vars(cls).items()
+                    if name.startswith("action_") and inspect.isfunction(member)
+                )
+        in_table = {key.partition(" [")[0] for key in ACTIONS}
+        self.assertEqual(found, in_table | set(NOT_IN_ACTIONS))
+        self.assertFalse(in_table & set(NOT_IN_ACTIONS))
+
+    def test_each_action_as_each_group(self):
+        for key, allowed_by_group in expected_actions().items():
+            case = self.action_cases[key]
+            for group, allowed in allowed_by_group.items():
+                env = self.env(user=self.users[group])
+                with self.subTest(action=key, group=group), self.rolled_back():
+                    if allowed:
+                        case.run(env)
+                        self.env.flush_all()
+                    else:
+                        with self.assertRaises(AccessError):
+                            case.run(env)

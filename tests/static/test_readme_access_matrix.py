@@ -34,3 +34,16 @@ def test_every_row_has_a_cell_per_group():
                 assert len(cells) == len(matrix.GROUPS), model
                 assert all(len(cell) == 4 and set(cell) <= set("rwcd-") for cell in cells), model
     assert set(matrix.RECORD) == set(matrix.ACL)
+
+
+def test_every_action_row_has_a_cell_per_group_on_a_model_of_the_matrix():
+    matrix = _script().load_matrix()
+    for key, row in matrix.ACTIONS.items():
+        model, method, _case = matrix.split_action(key)
+        assert model in matrix.ACL, key
+        assert method.startswith("action_"), key
+        cells = row.split()
+        assert len(cells) == len(matrix.GROUPS), key
+        assert set(cells) <= {"x", "-"}, key
+    named = {key.partition(" [")[0] for key in matrix.ACTIONS}
+    assert not named & set(matrix.NOT_IN_ACTIONS)
