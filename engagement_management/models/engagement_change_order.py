@@ -92,6 +92,7 @@ class EngagementChangeOrder(models.Model):
     _order = "id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "title"]
+    _document_fields = (("countersigned_file", "countersigned_filename"),)
 
     # Identity
     name = fields.Char(

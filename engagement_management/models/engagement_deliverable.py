@@ -42,6 +42,7 @@ class EngagementDeliverable(models.Model):
     ]
     _order = "engagement_id, type_id, version desc, id desc"
     _check_company_auto = True
+    _document_fields = (("attachment", "attachment_name"),)
 
     # Identity
     name = fields.Char(required=True, tracking=True)
