@@ -1,12 +1,11 @@
 import base64
 import json
 
-from psycopg2.errors import LockNotAvailable, SerializationFailure
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import float_is_zero
 
+from ..tools import lock_for_change
 from .engagement_engagement import FINANCE_GROUPS
 
 # The workflow methods' own writes carry this object in the context. Only Python code in
@@ -93,6 +92,7 @@ class EngagementChangeOrder(models.Model):
     _order = "id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "title"]
+    _document_fields = (("countersigned_file", "countersigned_filename"),)
 
     # Identity
     name = fields.Char(
@@ -363,31 +363,6 @@ class EngagementChangeOrder(models.Model):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
-    def _lock_for_workflow(self):
-        """Lock the rows for this transaction, or refuse at once if another user is
-        changing them: of two users approving (or applying) the same change order at the
-        same time, one wins and the other gets this error."""
-        if not self.ids:
-            return
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
-                        SQL.identifier(self._table),
-                        tuple(self.ids),
-                    )
-                )
-        except (LockNotAvailable, SerializationFailure) as error:
-            raise UserError(
-                _(
-                    "Someone else is changing %s right now. Reload it and try again.",
-                    ", ".join(self.mapped("display_name")),
-                )
-            ) from error
-        # What another transaction committed before the lock must be read afresh.
-        self.invalidate_recordset()
-
     def _check_state(self, states, action):
         for order in self:
             if order.state not in states:
@@ -498,7 +473,7 @@ class EngagementChangeOrder(models.Model):
     def action_submit(self):
         """The PM or another member of the engagement submits the draft for approval."""
         self.check_access("write")
-        self._lock_for_workflow()
+        lock_for_change(self)
         self._check_state(("draft",), _("submitted"))
         now = fields.Datetime.now()
         self._workflow_write(
@@ -520,7 +495,7 @@ class EngagementChangeOrder(models.Model):
                     "change orders."
                 )
             )
-        self._lock_for_workflow()
+        lock_for_change(self)
         self._check_state(("submitted",), _("approved"))
         user = self.env.user
         now = fields.Datetime.now()
@@ -584,7 +559,7 @@ class EngagementChangeOrder(models.Model):
             return self._reject_for_customer(reason, partner=partner)
         is_manager = self.env.is_superuser() or user.has_group(GROUP_MANAGER)
         is_finance = user.has_group(GROUP_FINANCE)
-        self._lock_for_workflow()
+        lock_for_change(self)
         self._check_state(("submitted", "approved"), _("rejected"))
         for order in self:
             if not (is_manager or (is_finance and order.needs_finance_approval)):
@@ -619,7 +594,7 @@ class EngagementChangeOrder(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(_("Tell us why you reject the change order."))
-        self._lock_for_workflow()
+        lock_for_change(self)
         self._check_state(("approved",), _("rejected"))
         partner = self._customer_answer_partner(partner)
         self._workflow_write(
@@ -664,7 +639,7 @@ class EngagementChangeOrder(models.Model):
                         order.display_name,
                     )
                 )
-        self._lock_for_workflow()
+        lock_for_change(self)
         self._check_state(("approved",), _("signed"))
         customer_answer = self._is_customer_answer()
         partner = self._customer_answer_partner(partner) if customer_answer else None
@@ -689,7 +664,7 @@ class EngagementChangeOrder(models.Model):
         ``countersigned_file``); that counts as the customer's signature."""
         self._check_group(GROUP_MANAGER, _("Only engagement managers file countersigned copies."))
         self.check_access("read")
-        self._lock_for_workflow()
+        lock_for_change(self)
         self._check_state(("approved",), _("marked as countersigned"))
         for order in self:
             if not order.sudo().countersigned_file:
@@ -714,7 +689,7 @@ class EngagementChangeOrder(models.Model):
         sales order line for the revenue impact."""
         self._check_group(GROUP_MANAGER, _("Only engagement managers apply change orders."))
         self.check_access("write")
-        self._lock_for_workflow()
+        lock_for_change(self)
         self._check_state(("signed",), _("applied"))
         now = fields.Datetime.now()
         for order in self:
@@ -740,7 +715,7 @@ class EngagementChangeOrder(models.Model):
     def action_cancel(self):
         """Members cancel drafts and submitted change orders; managers any not applied."""
         self.check_access("read")
-        self._lock_for_workflow()
+        lock_for_change(self)
         self._check_state(("draft", "submitted", "approved", "signed"), _("cancelled"))
         if any(order.state in ("approved", "signed") for order in self):
             self._check_group(

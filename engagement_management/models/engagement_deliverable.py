@@ -3,6 +3,8 @@ import base64
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools import lock_for_change
+
 # Bookkeeping a signed deliverable still accepts: being superseded, its portal token
 # being spent, and the chatter's main attachment. Its content and state never change.
 SIGNED_WRITABLE_FIELDS = frozenset(
@@ -40,6 +42,7 @@ class EngagementDeliverable(models.Model):
     ]
     _order = "engagement_id, type_id, version desc, id desc"
     _check_company_auto = True
+    _document_fields = (("attachment", "attachment_name"),)
 
     # Identity
     name = fields.Char(required=True, tracking=True)
@@ -212,6 +215,7 @@ class EngagementDeliverable(models.Model):
     # ------------------------------------------------------------------ internal review
 
     def action_request_review(self):
+        lock_for_change(self)
         self._check_state(("draft",), _("sent to review"))
         for deliverable in self:
             if not deliverable.review_group_id:
@@ -245,6 +249,7 @@ class EngagementDeliverable(models.Model):
                 )
 
     def action_review_approve(self):
+        lock_for_change(self)
         self._check_can_review()
         # Reviewers (Legal, Finance) need not be able to edit the engagement.
         self._workflow().sudo().write(
@@ -269,6 +274,7 @@ class EngagementDeliverable(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(_("Sending a deliverable back needs a reason."))
+        lock_for_change(self)
         self._check_can_review()
         self._workflow().sudo().write(
             {
@@ -293,6 +299,7 @@ class EngagementDeliverable(models.Model):
 
     def action_submit(self):
         """Send the draft to the customer for signature (after its internal review)."""
+        lock_for_change(self)
         self._check_state(("draft",), _("submitted"))
         for deliverable in self:
             if not deliverable.is_current:
@@ -345,7 +352,9 @@ class EngagementDeliverable(models.Model):
         self.check_access("write")
 
     def action_sign(self, signed_by, signature=None, partner=None):
-        """Record the customer's signature; the portal calls this after its access check."""
+        """Record the customer's signature; the portal calls this after its access check.
+        Of two signers at once, one signs; the other is told to reload."""
+        lock_for_change(self)
         self._check_signable()
         self._check_can_record_customer_answer()
         if isinstance(partner, int):
@@ -390,6 +399,7 @@ class EngagementDeliverable(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(_("Rejecting a deliverable needs a reason."))
+        lock_for_change(self)
         self._check_signable()
         self._check_can_record_customer_answer()
         if isinstance(partner, int):
@@ -413,6 +423,7 @@ class EngagementDeliverable(models.Model):
             raise AccessError(_("Only engagement managers can record a paper signature."))
         if not attachment:
             raise UserError(_("Upload the countersigned document."))
+        lock_for_change(self)
         self._check_signable()
         self.write({"attachment": attachment, "attachment_name": attachment_name})
         self._workflow()._record_signature(signed_by)
@@ -420,6 +431,7 @@ class EngagementDeliverable(models.Model):
         return True
 
     def action_cancel(self):
+        lock_for_change(self)
         self._check_state(("draft", "submitted", "rejected"), _("cancelled"))
         self.check_access("write")
         self._workflow().write({"state": "cancelled", "access_token": False})
@@ -455,6 +467,7 @@ class EngagementDeliverable(models.Model):
 
     def action_new_version(self):
         self.ensure_one()
+        lock_for_change(self)
         if not self.is_current:
             raise UserError(_("%s already has a newer version.", self.display_name))
         self.check_access("write")

@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..lib import gates as gate_rules
 from ..lib import money
+from ..tools import lock_for_change
 
 # Financial figures are for the people who answer for them.
 FINANCE_GROUPS = (
@@ -823,6 +824,9 @@ class EngagementEngagement(models.Model):
             target = self.env["engagement.stage"].browse(vals["stage_id"]).exists()
             if not target:
                 raise UserError(_("The stage %s does not exist.", vals["stage_id"]))
+            # Of two users moving the same engagement at once, one wins and the other is
+            # refused, before any gate is read: never a second move from a stale stage.
+            lock_for_change(self.filtered(lambda engagement: engagement.stage_id != target))
             moving = self.filtered(lambda engagement: engagement.stage_id != target)
             if self.env.context.get("engagement_gate_override") is not _GATE_OVERRIDE:
                 moving._check_stage_change(target)

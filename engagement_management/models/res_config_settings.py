@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .engagement_signature_mixin import DEFAULT_DOCUMENT_MAX_SIZE_MB, DOCUMENT_MAX_SIZE_PARAM
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -23,4 +25,9 @@ class ResConfigSettings(models.TransientModel):
     )
     engagement_weekly_capacity_hours = fields.Float(
         related="company_id.engagement_weekly_capacity_hours", readonly=False
+    )
+    engagement_document_max_size_mb = fields.Float(
+        string="Maximum Document Size (MB)",
+        config_parameter=DOCUMENT_MAX_SIZE_PARAM,
+        default=DEFAULT_DOCUMENT_MAX_SIZE_MB,
     )

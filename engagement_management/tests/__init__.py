@@ -11,6 +11,8 @@ from . import test_engagement_bad_input
 from . import test_engagement_rpc
 from . import test_engagement_change_order
 from . import test_engagement_change_order_concurrency
+from . import test_engagement_stage_concurrency
+from . import test_engagement_deliverable_concurrency
 from . import test_engagement_deliverable
 from . import test_engagement_portal
 from . import test_engagement_change_order_portal

@@ -130,7 +130,7 @@ class EngagementCommon(TransactionCase):
             "engagement_id": engagement.id,
             "type_id": deliverable_type.id,
             "name": deliverable_type.name,
-            "attachment": base64.b64encode(f"{deliverable_type.name} v1".encode()),
+            "attachment": base64.b64encode(f"%PDF-1.4 {deliverable_type.name} v1".encode()),
             "attachment_name": "document.pdf",
         }
         vals.update(values)

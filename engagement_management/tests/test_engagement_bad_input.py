@@ -1,4 +1,6 @@
 import base64
+import io
+import zipfile
 from xmlrpc.client import Fault
 
 from odoo.exceptions import UserError
@@ -7,6 +9,14 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import SIGNATURE_PNG, EngagementCommon
 
 BRD = "engagement_management.engagement_deliverable_type_brd"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+# Not documents, though named .pdf: told apart by their content.
+NOT_DOCUMENTS = {
+    "HTML": b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+    "executable": b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64,
+    "SVG": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    "zip": b"PK\x03\x04" + b"\x00" * 40,
+}
 SCRIPT = "<script>alert('owned')</script>"
 ESCAPED = "&lt;script&gt;alert("
 
@@ -71,6 +81,146 @@ class TestEngagementBadInput(BadInputCommon):
                 self.assertIn("Warehouse " + ESCAPED, html)
                 self.assertNotIn(SCRIPT, html)
         self.assertNotIn("<script", report.risks, "Html fields are sanitized on write")
+
+
+def _docx():
+    """The smallest file that reads as a Word document."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as docx:
+        docx.writestr("[Content_Types].xml", "<Types/>")
+        docx.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementDocumentUploads(BadInputCommon):
+    """A deliverable's document and a change order's countersigned copy: too large or
+    not a document (by content, whatever the name) is refused on every way in, with the
+    limit named, and nothing changes."""
+
+    def setUp(self):
+        super().setUp()
+        # 0.001 MB (1 KB) keeps the payloads small; the setting is the one in Settings.
+        self.env["res.config.settings"].create(
+            {"engagement_document_max_size_mb": 0.001}
+        ).set_values()
+        self.big = PDF + b"%" * 1100
+        self.deliverable = self._make_deliverable(self.engagement, BRD, name="SOW draft")
+        self.original = self.deliverable.attachment
+
+    def _refusals(self):
+        """(label, base64 payload, the refusal's text) for each kind of bad file."""
+        yield "oversize", base64.b64encode(self.big), "documents are limited to 1.02 Kb"
+        for label, content in NOT_DOCUMENTS.items():
+            yield label, base64.b64encode(content), "is not an accepted document"
+
+    def test_the_limit_is_a_setting_with_a_sane_default(self):
+        Mixin = self.env["engagement.signature.mixin"]
+        Param = self.env["ir.config_parameter"].sudo()
+        key = "engagement_management.document_max_size_mb"
+        self.assertEqual(Param.get_param(key), "0.001")
+        self.assertEqual(Mixin._get_document_max_size_mb(), 0.001)
+        Param.set_param(key, False)  # never set: 25 MB, in Settings too
+        self.assertEqual(Mixin._get_document_max_size_mb(), 25.0)
+        self.assertEqual(
+            self.env["res.config.settings"].create({}).engagement_document_max_size_mb, 25.0
+        )
+        for nonsense in ("not a number", "0", "-3"):
+            Param.set_param(key, nonsense)
+            self.assertEqual(Mixin._get_document_max_size_mb(), 25.0, nonsense)
+
+    def test_a_bad_file_is_refused_on_create(self):
+        Deliverable = self.env["engagement.deliverable"].with_user(self.pm)
+        count = Deliverable.search_count([])
+        for label, payload, message in self._refusals():
+            with self.subTest(file=label), self.assertRefused(UserError, message):
+                Deliverable.create(
+                    {
+                        "engagement_id": self.engagement.id,
+                        "type_id": self.env.ref(BRD).id,
+                        "name": "Uploaded",
+                        "attachment": payload,
+                        "attachment_name": "report.pdf",
+                    }
+                )
+        self.assertEqual(Deliverable.search_count([]), count)
+
+    def test_a_bad_file_is_refused_on_write(self):
+        for label, payload, message in self._refusals():
+            with self.subTest(file=label), self.assertRefused(UserError, message):
+                self.deliverable.with_user(self.pm).write(
+                    {"attachment": payload, "attachment_name": "report.pdf"}
+                )
+        self.assertEqual(self.deliverable.attachment, self.original)
+        self.assertEqual(self.deliverable.attachment_name, "document.pdf")
+
+    def test_the_refusal_names_the_file_and_the_limit(self):
+        with self.assertRefused(UserError, "report.pdf is 1.12 Kb: documents are limited to"):
+            self.deliverable.write(
+                {"attachment": base64.b64encode(self.big), "attachment_name": "report.pdf"}
+            )
+        with self.assertRefused(UserError, "its content is text/html"):
+            self.deliverable.write({"attachment": base64.b64encode(NOT_DOCUMENTS["HTML"])})
+
+    def test_documents_pdfs_office_files_and_images_are_accepted(self):
+        for name, content in (
+            ("sow.pdf", PDF),
+            ("sow.docx", _docx()),
+            ("whiteboard.png", base64.b64decode(SIGNATURE_PNG)),
+        ):
+            with self.subTest(file=name):
+                self.deliverable.with_user(self.pm).write(
+                    {"attachment": base64.b64encode(content), "attachment_name": name}
+                )
+                self.assertEqual(self.deliverable._get_signed_document(), content)
+        created = self._make_deliverable(
+            self.engagement, BRD, attachment=base64.b64encode(PDF), attachment_name="v1.pdf"
+        )
+        self.assertEqual(created._get_signed_document(), PDF)
+
+    def test_the_paper_signature_refuses_a_bad_scan(self):
+        self.deliverable.action_submit()
+        Wizard = self.env["engagement.deliverable.paper.wizard"].with_user(self.manager)
+        for label, payload, message in self._refusals():
+            with self.subTest(file=label), self.assertRefused(UserError, message):
+                Wizard.create(
+                    {
+                        "deliverable_id": self.deliverable.id,
+                        "signed_by": "Carl Director",
+                        "attachment": payload,
+                        "attachment_name": "scan.pdf",
+                    }
+                ).action_confirm()
+            with self.subTest(file=label), self.assertRefused(UserError, message):
+                self.deliverable.with_user(self.manager).action_mark_signed_paper(
+                    payload, "scan.pdf", "Carl Director"
+                )
+        self.assertRecordValues(self.deliverable, [{"state": "submitted", "signed_by": False}])
+        self.assertEqual(self.deliverable.attachment, self.original)
+        self.deliverable.with_user(self.manager).action_mark_signed_paper(
+            base64.b64encode(PDF), "scan.pdf", "Carl Director"
+        )
+        self.assertEqual(self.deliverable.state, "signed")
+
+    def test_the_countersigned_change_order_refuses_a_bad_copy(self):
+        co = self.env["engagement.change.order"].create(
+            {"engagement_id": self.engagement.id, "title": "Extra report", "revenue_delta": 900}
+        )
+        co.action_submit()
+        co.with_user(self.manager).action_approve()
+        for label, payload, message in self._refusals():
+            with self.subTest(file=label), self.assertRefused(UserError, message):
+                co.with_user(self.manager).write(
+                    {"countersigned_file": payload, "countersigned_filename": "co.pdf"}
+                )
+        self.assertFalse(co.sudo().countersigned_file)
+        with self.assertRefused(UserError, "Upload the countersigned copy"):
+            co.with_user(self.manager).action_upload_countersigned()
+        co.with_user(self.manager).write(
+            {"countersigned_file": base64.b64encode(PDF), "countersigned_filename": "co.pdf"}
+        )
+        co.with_user(self.manager).action_upload_countersigned(signed_by="Carl Acme")
+        self.assertEqual((co.state, co.signature_method), ("signed", "countersigned"))
 
 
 @tagged("post_install", "-at_install")

@@ -1,9 +1,7 @@
-import threading
-
-from odoo import api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import mute_logger
+
+from .concurrency import committed_env, purge, race
 
 
 @tagged("post_install", "-at_install")
@@ -12,9 +10,8 @@ class TestChangeOrderConcurrency(TransactionCase):
     time, each in their own transaction: one wins, the other is refused, and the budget
     moves once.
 
-    The data must be committed for two real cursors to see it, so it is created in a
-    cursor of its own and removed again at the end; nothing is created in the test's
-    own (never committed) transaction, so the cursors never wait on it.
+    The data is committed, in a cursor of its own, and removed at the end (see
+    ``concurrency``).
     """
 
     LOGINS = ("em_co_concurrent_1", "em_co_concurrent_2")
@@ -24,8 +21,7 @@ class TestChangeOrderConcurrency(TransactionCase):
         super().setUpClass()
         cls.addClassCleanup(cls._remove_committed_data)
         cls._remove_committed_data()  # what an interrupted earlier run may have left
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
+        with committed_env(cls.registry) as env:
             group = env.ref("engagement_management.group_engagement_manager")
             users = env["res.users"].create(
                 [
@@ -60,81 +56,32 @@ class TestChangeOrderConcurrency(TransactionCase):
 
     @classmethod
     def _remove_committed_data(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {"active_test": False})
+        with committed_env(cls.registry, {"active_test": False}) as env:
             users = env["res.users"].search([("login", "in", cls.LOGINS)])
             engagements = env["engagement.engagement"].search([("user_id", "in", users.ids)])
-            orders = engagements.change_order_ids
             # An applied change order refuses unlink(), by design: remove it under the ORM.
-            for model, ids in (
-                ("engagement.change.order", orders.ids),
-                ("engagement.engagement", engagements.ids),
-            ):
-                if not ids:
-                    continue
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id IN %s",
-                    [model, tuple(ids)],
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s",
-                    [model, tuple(ids)],
-                )
-            if orders:
-                cr.execute(
-                    "DELETE FROM engagement_change_order WHERE id IN %s", [tuple(orders.ids)]
-                )
-            env.invalidate_all()
-            engagements.unlink()
+            purge(env, "engagement.change.order", engagements.change_order_ids.ids)
+            purge(env, "engagement.engagement", engagements.ids)
             partners = users.partner_id
             users.unlink()
             partners.unlink()
 
     def _race(self, method):
-        """Both users call ``method`` at once; return the list of outcomes."""
-        barrier = threading.Barrier(2, timeout=10)
-        holding = threading.Event()
-        outcomes = {}
+        """Both users call ``method`` on the change order at once."""
 
-        def run(index, user_id):
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, user_id, {})
-                co = env["engagement.change.order"].browse(self.co_id)
-                co.state  # noqa: B018 - both read the change order before either acts
-                barrier.wait()
-                if index == 1:
-                    holding.wait(10)  # the first locks the row, the second comes in then
-                try:
-                    getattr(co, method)()
-                    if index == 0:
-                        holding.set()
-                        barrier.wait()  # keep the lock until the second has tried
-                    outcomes[index] = "won"
-                except UserError as error:
-                    outcomes[index] = str(error)
-                    cr.rollback()
-                finally:
-                    if index == 1:
-                        barrier.wait()
+        def read(env):
+            co = env["engagement.change.order"].browse(self.co_id)
+            co.state  # noqa: B018 - both read the change order before either acts
+            return co
 
-        threads = [
-            threading.Thread(target=run, args=(index, user_id))
-            for index, user_id in enumerate(self.user_ids)
-        ]
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(30)
-        return outcomes
+        return race(self.registry, self.user_ids, read, lambda co: getattr(co, method)())
 
     def test_two_managers_approve_and_apply_at_once(self):
         outcomes = self._race("action_approve")
         self.assertEqual(outcomes[0], "won")
         self.assertIn("Someone else is changing", outcomes[1])
 
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             co = env["engagement.change.order"].browse(self.co_id)
             self.assertEqual(co.state, "approved")
             self.assertEqual(co.manager_approved_by_id.id, self.user_ids[0])
@@ -143,14 +90,13 @@ class TestChangeOrderConcurrency(TransactionCase):
             # A late second press, after the first committed, is refused by the state.
             with self.assertRaises(UserError):
                 co.with_user(self.user_ids[1]).action_approve()
-            cr.rollback()
+            env.cr.rollback()
             co.with_user(self.user_ids[0]).action_sign("Concurrent Customer")
 
         outcomes = self._race("action_apply")
         self.assertEqual(outcomes[0], "won")
         self.assertIn("Someone else is changing", outcomes[1])
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             engagement = env["engagement.engagement"].browse(self.engagement_id)
             self.assertEqual(engagement.change_order_ids.state, "applied")
             self.assertEqual(engagement.revised_revenue, 1500.0, "the budget moved once")

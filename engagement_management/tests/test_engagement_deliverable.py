@@ -73,7 +73,7 @@ class TestEngagementDeliverable(EngagementCommon):
         self.assertEqual(brd.signature, SIGNATURE_PNG)
         self.assertEqual(
             brd.signed_document_hash,
-            hashlib.sha256(b"Business Requirements Document v1").hexdigest(),
+            hashlib.sha256(b"%PDF-1.4 Business Requirements Document v1").hexdigest(),
         )
         activity = self.engagement.activity_ids.filtered(lambda a: a.user_id == self.manager)
         self.assertEqual(len(activity), 1)
@@ -101,7 +101,7 @@ class TestEngagementDeliverable(EngagementCommon):
         brd = self._sign_deliverable(self.engagement, BRD)
         for values in (
             {"name": "Edited after signature"},
-            {"attachment": base64.b64encode(b"another document")},
+            {"attachment": base64.b64encode(b"%PDF-1.4 another document")},
             {"state": "draft"},
         ):
             with self.assertRefused(UserError, "is signed and cannot be changed"):
@@ -109,7 +109,7 @@ class TestEngagementDeliverable(EngagementCommon):
         with self.assertRefused(UserError, "is signed and cannot be changed"):
             brd.with_user(self.manager).unlink()
         self.assertEqual(brd.name, "Business Requirements Document")
-        self.assertEqual(brd._get_signed_document(), b"Business Requirements Document v1")
+        self.assertEqual(brd._get_signed_document(), b"%PDF-1.4 Business Requirements Document v1")
         self.assertEqual(brd.state, "signed")
 
     def test_a_new_version_supersedes_the_previous_one(self):
@@ -125,7 +125,7 @@ class TestEngagementDeliverable(EngagementCommon):
         with self.assertRefused(UserError, "already has a newer version"):
             first.action_new_version()
 
-        second.write({"attachment": base64.b64encode(b"BRD v2")})
+        second.write({"attachment": base64.b64encode(b"%PDF-1.4 BRD v2")})
         second.action_submit()
         second.sudo().action_sign("Carla Customer", signature=SIGNATURE_PNG)
         self.assertEqual(
@@ -153,7 +153,7 @@ class TestEngagementDeliverable(EngagementCommon):
     def test_managers_record_a_paper_signature_with_the_countersigned_document(self):
         brd = self._make_deliverable(self.engagement, BRD)
         brd.action_submit()
-        scan = base64.b64encode(b"countersigned scan")
+        scan = base64.b64encode(b"%PDF-1.4 countersigned scan")
         wizard = (
             self.env["engagement.deliverable.paper.wizard"]
             .with_user(self.manager)
@@ -166,7 +166,7 @@ class TestEngagementDeliverable(EngagementCommon):
             brd, [{"state": "signed", "signed_by": "Carl Director", "signed_on_paper": True}]
         )
         self.assertEqual(
-            brd.signed_document_hash, hashlib.sha256(b"countersigned scan").hexdigest()
+            brd.signed_document_hash, hashlib.sha256(b"%PDF-1.4 countersigned scan").hexdigest()
         )
         self.assertIn("signed on paper by Carl Director", self.engagement.message_ids[0].body)
 
