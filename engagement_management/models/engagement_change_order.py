@@ -468,6 +468,20 @@ class EngagementChangeOrder(models.Model):
                     user_id=manager.id,
                 )
 
+    def _close_manager_todos(self, feedback=None):
+        """The manager's to-dos of _notify_manager are over once the order is applied
+        (done, with ``feedback``) or cancelled (removed): nothing is left to chase."""
+        for order in self:
+            manager = order.engagement_manager_id
+            if not manager:
+                continue
+            if feedback:
+                order.sudo().activity_feedback(
+                    ["mail.mail_activity_data_todo"], user_id=manager.id, feedback=feedback
+                )
+            else:
+                order.sudo().activity_unlink(["mail.mail_activity_data_todo"], user_id=manager.id)
+
     # ------------------------------------------------------------------ workflow
 
     def action_submit(self):
@@ -710,6 +724,7 @@ class EngagementChangeOrder(models.Model):
                 order._log(
                     _("Applied by %s; the engagement's budget is revised.", self.env.user.name)
                 )
+        self._close_manager_todos(feedback=_("Applied by %s.", self.env.user.name))
         return True
 
     def action_cancel(self):
@@ -725,6 +740,7 @@ class EngagementChangeOrder(models.Model):
             self.check_access("write")
         self._workflow_write({"state": "cancelled"})
         self._log(_("Cancelled by %s.", self.env.user.name))
+        self._close_manager_todos()
         return True
 
     def action_create_compensating(self):

@@ -168,8 +168,12 @@ class TestChangeOrderWorkflow(TestChangeOrderCommon):
         approved = self._through(self._new_co(), until="approved")
         with self.assertRefused(AccessError, "Only engagement managers cancel"):
             approved.with_user(self.pm).action_cancel()
+        # A to-do given to the manager about it (the customer's answer) goes with it.
+        approved._notify_manager("Apply the change order", "Signed")
+        self.assertTrue(approved.activity_ids)
         approved.with_user(self.manager).action_cancel()
         self.assertEqual(approved.state, "cancelled")
+        self.assertFalse(approved.activity_ids)
 
     def test_zero_impact_change_is_refused(self):
         with self.assertRefused(ValidationError, "changes nothing"):

@@ -118,6 +118,11 @@ class TestChangeOrderPortal(HttpCase, EngagementCommon):
         )
         self.co.with_user(self.manager).action_apply()
         self.assertEqual(self.co.state, "applied")
+        # Applying it is what the to-do asked for: it is done, and says by whom.
+        self.assertFalse(self.co.activity_ids)
+        done = self.co.message_ids.filtered("mail_activity_type_id")
+        self.assertEqual(len(done), 1)
+        self.assertIn("Applied by", done.body)
 
     def test_another_customers_portal_user_gets_404_and_changes_nothing(self):
         self.authenticate("em_co_portal_zed", "em_co_portal_zed")
