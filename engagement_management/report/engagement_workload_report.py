@@ -10,7 +10,8 @@ class EngagementWorkloadReport(models.Model):
     engagement's project account (one row with no month when they logged none yet).
     Hours logged are the timesheets of the person's employee on that account; planned
     hours are the engagement's revised hours (baseline plus applied change orders),
-    counted once per engagement and role, on its first row.
+    counted once per engagement and role, on its first row. Someone who is both PM and
+    BA of an engagement has one row per month, as its PM.
     """
 
     _name = "engagement.workload.report"
@@ -61,6 +62,8 @@ class EngagementWorkloadReport(models.Model):
                 SELECT e.id, e.business_analyst_id, 'ba'
                   FROM engagement_engagement e
                  WHERE e.active AND e.business_analyst_id IS NOT NULL
+                   -- who is both is one person with one set of hours: counted as PM
+                   AND e.business_analyst_id IS DISTINCT FROM e.project_manager_id
             ),
             revised AS (
                 SELECT e.id AS engagement_id,

@@ -203,6 +203,10 @@ class TestEngagementWorkload(EngagementCommon):
             self._hours(self.manager), {"Paula PM": (53.0, 100.0), "Bruno BA": (6.0, 100.0)}
         )
 
+    def test_someone_both_pm_and_ba_is_counted_once(self):
+        self.engagement.business_analyst_id = self.pm
+        self.assertEqual(self._hours(self.manager), {"Paula PM": (53.0, 100.0)})
+
     def test_hours_are_by_month(self):
         rows = self.env["engagement.workload.report"]._read_group(
             [("engagement_id", "=", self.engagement.id), ("user_id", "=", self.pm.id)],
