@@ -155,13 +155,9 @@ class TestEngagementBadInputHttp(HttpCase, BadInputCommon):
             f"/my/change_orders/{rejected_co.id}": "No ",
         }
         pages = {url: self.url_open(url).text for url in shown}
-        pages["change order PDF"] = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "engagement_management.engagement_change_order_report", signed_co.ids
-            )[0]
-            .decode()
-        )
+        report = "engagement_management.engagement_change_order_report"
+        html = self.env["ir.actions.report"]._render_qweb_html(report, signed_co.ids)[0]
+        pages["change order PDF"] = html.decode()
         shown["change order PDF"] = "Carla "
         for where, text in pages.items():
             with self.subTest(where=where):
