@@ -174,9 +174,10 @@ class EngagementDeliverable(models.Model):
         self._check_workflow_fields(vals)
         return super().write(vals)
 
-    def unlink(self):
+    # Not at uninstall: the addon's records all go then, signed ones included.
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
         self._check_not_signed()
-        return super().unlink()
 
     # ------------------------------------------------------------------ signature hook
 

@@ -10,6 +10,9 @@ class SaleOrderLine(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        ondelete="restrict",
+        # The line is billed revenue and outlives the change order. Change orders past
+        # draft cannot be deleted anyway (_unlink_only_drafts); a restrict key here held
+        # the order, its engagement and customer back at uninstall.
+        ondelete="set null",
         help="The applied change order whose revenue impact this line bills.",
     )

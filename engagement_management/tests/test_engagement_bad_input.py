@@ -3,6 +3,7 @@ import io
 import zipfile
 from xmlrpc.client import Fault
 
+from odoo import http
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -256,6 +257,62 @@ class TestEngagementBadInputHttp(HttpCase, BadInputCommon):
                 self.assertEqual(page.status_code, 200)
                 self.assertNotIn(SCRIPT, page.text)
                 self.assertIn(ESCAPED, page.text)
+
+    def test_what_the_customer_types_is_escaped_on_the_portal_and_in_the_pdf(self):
+        """The signer's name and a rejection reason come from the customer's keyboard, and
+        are shown back to the customer's colleagues and to the firm."""
+        rejected = self._make_deliverable(self.engagement, BRD, name="Plan")
+        rejected.action_submit()
+        signed_co, rejected_co = (
+            self.env["engagement.change.order"]
+            .with_user(self.pm)
+            .create(
+                {
+                    "engagement_id": self.engagement.id,
+                    "title": title,
+                    "category": "scope",
+                    "revenue_delta": 1000.0,
+                }
+            )
+            for title in ("Simulator", "Dashboard")
+        )
+        for co in (signed_co, rejected_co):
+            co.with_user(self.pm).action_submit()
+            co.with_user(self.manager).action_approve()
+        self.authenticate("em_portal_carla_bi", "em_portal_carla_bi")
+        for path in (f"/my/deliverables/{self.brd.id}", f"/my/change_orders/{signed_co.id}"):
+            self.make_jsonrpc_request(
+                f"{path}/sign", {"name": f"Carla {SCRIPT}", "signature": SIGNATURE_PNG.decode()}
+            )
+        for path in (f"/my/deliverables/{rejected.id}", f"/my/change_orders/{rejected_co.id}"):
+            response = self.url_open(
+                f"{path}/reject",
+                data={"reason": f"No {SCRIPT}", "csrf_token": http.Request.csrf_token(self)},
+            )
+            self.assertEqual(response.status_code, 200)
+        # Stored as typed: escaping is the job of whatever shows it.
+        for record in (self.brd, signed_co):
+            self.assertRecordValues(record, [{"state": "signed", "signed_by": f"Carla {SCRIPT}"}])
+        self.assertRecordValues(rejected, [{"state": "rejected", "reject_reason": f"No {SCRIPT}"}])
+        self.assertRecordValues(
+            rejected_co, [{"state": "rejected", "rejection_reason": f"No {SCRIPT}"}]
+        )
+
+        shown = {
+            f"/my/deliverables/{self.brd.id}": "Carla ",
+            f"/my/change_orders/{signed_co.id}": "Carla ",
+            f"/my/deliverables/{rejected.id}": "No ",
+            f"/my/change_orders/{rejected_co.id}": "No ",
+        }
+        pages = {url: self.url_open(url).text for url in shown}
+        report = "engagement_management.engagement_change_order_report"
+        html = self.env["ir.actions.report"]._render_qweb_html(report, signed_co.ids)[0]
+        pages["change order PDF"] = html.decode()
+        shown["change order PDF"] = "Carla "
+        for where, text in pages.items():
+            with self.subTest(where=where):
+                self.assertNotIn(SCRIPT, text)
+                self.assertIn(shown[where] + ESCAPED, text)
 
     def test_a_tampered_token_opens_and_signs_nothing(self):
         token = self.brd._portal_ensure_token()

@@ -145,7 +145,9 @@ class OdooServer:
             *args,
         ]
 
-    def start(self):
+    def start(self, workers=0):
+        """Serve on ``self.port``: threaded (``workers=0``), or preforked with that many
+        HTTP workers and a longpolling worker on a free port of its own."""
         cmd = self.odoo_cmd(
             "--http-port",
             str(self.port),
@@ -156,10 +158,12 @@ class OdooServer:
             "--max-cron-threads",
             "0",
             "--workers",
-            "0",
+            str(workers),
             "--logfile",
             str(self.log_path),
         )
+        if workers:
+            cmd += ["--gevent-port", str(free_port())]
         # Own process group, so that stopping it stops whatever Odoo spawned too.
         self.process = subprocess.Popen(
             cmd,

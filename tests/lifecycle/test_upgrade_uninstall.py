@@ -20,12 +20,11 @@ from emtools import paths
 pytestmark = pytest.mark.live_db
 
 MODULE = "engagement_management"
-# KNOWN DEFECT (reported, not fixed): over the demo data, the restrict foreign keys
-# sale.order.line -> change order -> engagement -> deliverable -> deliverable type ->
-# review group hold these back while Odoo removes the module's records; the tables go
-# afterwards but Odoo does not retry, so the Legal group and one demo customer stay
-# behind with their xml ids. Anything else left behind fails the test.
-KNOWN_UNINSTALL_LEFTOVERS = {"group_engagement_legal", "res_partner_demo_brightwater"}
+# The demo engagement whose records the test turns into records people created (no XML
+# id): it has an applied change order billed on its sales order and signed deliverables
+# of the types that name a review group, the references that used to hold back the
+# customer and the Legal group at uninstall.
+PEOPLES_ENGAGEMENT = "engagement_demo_brightwater_billing"
 PARENTS = {
     "sale_order_line": ("order_id", "sale_order"),
     "project_task": ("project_id", "project_project"),
@@ -109,6 +108,43 @@ class Database:
     def table_exists(self, table):
         return bool(self.query("SELECT to_regclass(%s)", [table])[0][0])
 
+    def execute(self, sql, args=None):
+        with psycopg2.connect(dbname=self.name, **self.params) as conn, conn.cursor() as cr:
+            cr.execute(sql, args)
+            return cr.rowcount
+
+    def forget_xmlids_of_engagement(self, name):
+        """Drop the XML ids of a demo engagement and of its records: from then on they
+        are records people created, which Odoo's uninstall does not delete one by one."""
+        engagement = self.query(
+            "SELECT res_id FROM ir_model_data WHERE module = %s AND name = %s", [MODULE, name]
+        )[0][0]
+        children = {
+            "engagement.deliverable": "engagement_deliverable",
+            "engagement.change.order": "engagement_change_order",
+            "engagement.status.report": "engagement_status_report",
+        }
+        forgotten = self.execute(
+            "DELETE FROM ir_model_data WHERE module = %s AND model = 'engagement.engagement' "
+            "AND res_id = %s",
+            [MODULE, engagement],
+        )
+        for model, table in children.items():
+            forgotten += self.execute(
+                f"DELETE FROM ir_model_data WHERE module = %s AND model = %s AND res_id IN "
+                f'(SELECT id FROM "{table}" WHERE engagement_id = %s)',
+                [MODULE, model, engagement],
+            )
+        return forgotten
+
+    def module_columns_on_other_tables(self):
+        """Columns the addon added to other modules' tables (all named engagement_*)."""
+        return self.query(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND column_name LIKE 'engagement%%' "
+            "AND table_name NOT LIKE 'engagement%%'"
+        )
+
 
 @pytest.fixture(scope="module")
 def copy_db():
@@ -135,7 +171,7 @@ def _testlib():
     return module
 
 
-def _odoo(db, tmp_dir, label, *args, command=(), tolerate_fk_retries=False):
+def _odoo(db, tmp_dir, label, *args, command=()):
     """Run odoo on ``db``; fail on a non-zero exit or a warning/error in its log."""
     log = Path(tmp_dir) / f"{label}.log"
     with log.open("w") as out:
@@ -161,14 +197,6 @@ def _odoo(db, tmp_dir, label, *args, command=(), tolerate_fk_retries=False):
     assert done.returncode == 0, f"odoo {label} exited {done.returncode}:\n{text[-4000:]}"
     with log.open(errors="replace") as fh:
         problems = _testlib().install_log_problems(fh)
-    if tolerate_fk_retries:
-        # Odoo's uninstall deletes the module's records by halves and retries what a
-        # foreign key still holds; each refused DELETE is logged by sql_db as an ERROR.
-        problems = [
-            text
-            for text in problems
-            if not ("bad query: b'DELETE FROM" in text and "violates foreign key" in text)
-        ]
     assert not problems, f"odoo {label}: warnings/errors in {log}:\n" + "\n".join(problems)
 
 
@@ -190,18 +218,23 @@ def test_upgrade_keeps_every_record_uninstall_keeps_core_reinstall_works(copy_db
         xmlids
     )
 
-    # 2. Uninstall: its own tables and data go; the core records it did not create stay.
-    _odoo(
-        db, tmp_path, "uninstall", MODULE, command=("module", "uninstall"), tolerate_fk_retries=True
-    )
+    # 2. Uninstall, over demo records and over records people created (no XML id) that
+    # point to the demo customer, the deliverable types and, through them, the Legal group.
+    assert db.forget_xmlids_of_engagement(PEOPLES_ENGAGEMENT) >= 5
+    assert db.module_columns_on_other_tables(), "expected engagement_* columns on core tables"
+    _odoo(db, tmp_path, "uninstall", MODULE, command=("module", "uninstall"))
     assert db.module_state() == "uninstalled"
+    # Its own go: tables, models, the columns it added to core tables, and every record
+    # of its data files (groups, demo customers, menus...): no XML id of it remains.
     for table in own:
         assert not db.table_exists(table), f"{table} left behind"
-    leftovers = {
-        name for (name,) in db.query("SELECT name FROM ir_model_data WHERE module = %s", [MODULE])
-    }
-    assert leftovers <= KNOWN_UNINSTALL_LEFTOVERS, f"uninstall left {leftovers}"
     assert not db.query("SELECT 1 FROM ir_model WHERE model LIKE 'engagement.%%' LIMIT 1")
+    assert not db.module_columns_on_other_tables()
+    leftovers = db.query(
+        "SELECT model, name FROM ir_model_data WHERE module = %s ORDER BY model, name", [MODULE]
+    )
+    assert not leftovers, f"uninstall left records of its data files behind: {leftovers}"
+    # The core records it did not create stay.
     for table, ids in core_ids.items():
         assert ids <= db.unowned_ids(table), f"uninstall deleted rows of {table}"
 
