@@ -145,6 +145,13 @@ class Database:
             "AND table_name NOT LIKE 'engagement%%'"
         )
 
+    def module_indexes_on_other_tables(self):
+        """Indexes the addon declared on other modules' tables (named *engagement*)."""
+        return self.query(
+            "SELECT tablename, indexname FROM pg_indexes WHERE schemaname = 'public' "
+            "AND indexname LIKE '%%engagement%%' AND tablename NOT LIKE 'engagement%%'"
+        )
+
 
 @pytest.fixture(scope="module")
 def copy_db():
@@ -222,6 +229,7 @@ def test_upgrade_keeps_every_record_uninstall_keeps_core_reinstall_works(copy_db
     # point to the demo customer, the deliverable types and, through them, the Legal group.
     assert db.forget_xmlids_of_engagement(PEOPLES_ENGAGEMENT) >= 5
     assert db.module_columns_on_other_tables(), "expected engagement_* columns on core tables"
+    assert db.module_indexes_on_other_tables(), "expected the analytic line index"
     _odoo(db, tmp_path, "uninstall", MODULE, command=("module", "uninstall"))
     assert db.module_state() == "uninstalled"
     # Its own go: tables, models, the columns it added to core tables, and every record
@@ -230,6 +238,7 @@ def test_upgrade_keeps_every_record_uninstall_keeps_core_reinstall_works(copy_db
         assert not db.table_exists(table), f"{table} left behind"
     assert not db.query("SELECT 1 FROM ir_model WHERE model LIKE 'engagement.%%' LIMIT 1")
     assert not db.module_columns_on_other_tables()
+    assert not db.module_indexes_on_other_tables()
     leftovers = db.query(
         "SELECT model, name FROM ir_model_data WHERE module = %s ORDER BY model, name", [MODULE]
     )
