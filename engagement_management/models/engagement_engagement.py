@@ -29,7 +29,7 @@ _GATE_OVERRIDE = object()
 # Figures kept as computed: hours and percentages (money is rounded to the currency).
 _UNROUNDED = ("hours_actual", "percent_complete", "margin_pct", "forecast_margin_pct")
 # The fields _compute_figures assigns: money.figures() but what is computed elsewhere.
-_FIGURE_FIELDS = (
+FIGURE_FIELDS = (
     "revenue_invoiced",
     "cost_labour",
     "cost_bills",
@@ -514,7 +514,7 @@ class EngagementEngagement(models.Model):
         # they are read; checking them again on every access costs a list its speed.
         engagements = self.sudo()
         actuals = engagements._get_actual_amounts()
-        columns = {name: [] for name in _FIGURE_FIELDS}
+        columns = {name: [] for name in FIGURE_FIELDS}
         for engagement in engagements:
             amounts = actuals.get(engagement._origin.id, {})
             values = money.figures(
