@@ -459,14 +459,14 @@ class EngagementChangeOrder(models.Model):
     def _notify_manager(self, summary, body):
         """A to-do for the engagement manager: the customer answered on the portal."""
         for order in self:
-            manager = order.engagement_manager_id
-            if manager:
-                order.sudo().activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=summary,
-                    note=body,
-                    user_id=manager.id,
-                )
+            order._schedule_todo(order.engagement_manager_id, summary, body)
+
+    def _schedule_todo(self, user, summary, body):
+        self.ensure_one()
+        if user:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", summary=summary, note=body, user_id=user.id
+            )
 
     def _close_manager_todos(self, feedback=None):
         """The manager's to-dos of _notify_manager are over once the order is applied
@@ -589,15 +589,18 @@ class EngagementChangeOrder(models.Model):
             }
         )
         if reason:
-            self._log(
-                _(
-                    "Rejected by %(user)s. Reason: %(reason)s",
-                    user=user.name,
-                    reason=reason,
-                )
-            )
+            body = _("Rejected by %(user)s. Reason: %(reason)s", user=user.name, reason=reason)
         else:
-            self._log(_("Rejected by %s.", user.name))
+            body = _("Rejected by %s.", user.name)
+        self._log(body)
+        # Whoever submitted it hears of it: they own the conversation with the customer.
+        for order in self:
+            if order.submitted_by_id != user:
+                order._schedule_todo(
+                    order.submitted_by_id,
+                    _("Change order rejected: %s", order.display_name),
+                    body,
+                )
         return True
 
     def _reject_for_customer(self, reason, partner=None):

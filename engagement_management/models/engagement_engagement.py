@@ -161,12 +161,22 @@ class EngagementEngagement(models.Model):
         required=True,
         tracking=True,
     )
+    date_health_change = fields.Date(
+        string="Health Since",
+        default=fields.Date.context_today,
+        readonly=True,
+        copy=False,
+        help="When the health last changed: since when an off-track engagement is off track.",
+    )
     forecast_below_target = fields.Boolean(
         string="Forecast Under Target",
         readonly=True,
         copy=False,
         help="The forecast margin was under the target margin when the figures were last "
         "evaluated (nightly, or on Refresh Health): the attention list reads it.",
+    )
+    date_forecast_below_target = fields.Date(
+        string="Forecast Under Target Since", readonly=True, copy=False
     )
 
     # Contract and baseline
@@ -839,12 +849,32 @@ class EngagementEngagement(models.Model):
             if vals.get("stage_id")
             else self.browse()
         )
+        dated = self._get_dated_changes(vals)
         res = super().write(vals)
+        for records, date_field in dated:
+            super(EngagementEngagement, records).write({date_field: fields.Date.today()})
         if entering:
             entering._on_stage_entered()
         # Field gates read any field, so what the next stage needs is stale after any write.
         self.invalidate_recordset(["next_stage_id", "next_stage_missing", "next_stage_ready"])
         return res
+
+    def _get_dated_changes(self, vals):
+        """``[(records, date field)]``: the engagements whose health, or forecast under
+        target, ``vals`` changes, and the date that says since when (the attention list's).
+        """
+        dated = []
+        if "health" in vals:
+            changing = self.filtered(lambda engagement: engagement.health != vals["health"])
+            dated.append((changing, "date_health_change"))
+        if vals.get("forecast_below_target"):
+            dated.append(
+                (
+                    self.filtered_domain([("forecast_below_target", "=", False)]),
+                    "date_forecast_below_target",
+                )
+            )
+        return [(records, field) for records, field in dated if records]
 
     @api.constrains("lead_id", "partner_id")
     def _check_lead_partner(self):

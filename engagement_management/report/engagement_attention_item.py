@@ -41,7 +41,9 @@ class EngagementAttentionItem(models.Model):
             "project_manager_id",
             "business_analyst_id",
             "health",
+            "date_health_change",
             "forecast_below_target",
+            "date_forecast_below_target",
             "is_closed",
             "date_last_stage_update",
             "date_end",
@@ -85,9 +87,9 @@ class EngagementAttentionItem(models.Model):
                     "In %(stage)s for %(days)s days", stage=item.stage_id.name, days=days
                 )
             elif item.reason == "health_red":
-                item.detail = _("Health is off track")
+                item.detail = _("Health off track for %s days", days)
             elif item.reason == "margin":
-                item.detail = _("Forecast margin under the target margin")
+                item.detail = _("Forecast margin under the target margin for %s days", days)
             elif item.reason == "change_order":
                 order = item.change_order_id.sudo()
                 item.detail = _(
@@ -138,11 +140,13 @@ class EngagementAttentionItem(models.Model):
               FROM open_engagement e JOIN res_company c ON c.id = e.company_id
              WHERE e.date_last_stage_update < now() - %(blocked_days)s
             UNION ALL
-            SELECT e.id * %(f)s + 2, e.id, 'health_red', NULL::date, %(cols)s, NULL, NULL
+            SELECT e.id * %(f)s + 2, e.id, 'health_red', e.date_health_change, %(cols)s,
+                   NULL, NULL
               FROM open_engagement e
              WHERE e.health = 'red'
             UNION ALL
-            SELECT e.id * %(f)s + 3, e.id, 'margin', NULL::date, %(cols)s, NULL, NULL
+            SELECT e.id * %(f)s + 3, e.id, 'margin', e.date_forecast_below_target, %(cols)s,
+                   NULL, NULL
               FROM open_engagement e
              WHERE e.forecast_below_target
             UNION ALL
@@ -191,7 +195,8 @@ class EngagementAttentionItem(models.Model):
         return SQL(
             """WITH open_engagement AS (
                 SELECT id, company_id, partner_id, stage_id, user_id, project_manager_id,
-                       business_analyst_id, health, forecast_below_target,
+                       business_analyst_id, health, date_health_change,
+                       forecast_below_target, date_forecast_below_target,
                        date_last_stage_update, date_end
                   FROM engagement_engagement
                  WHERE active AND NOT COALESCE(is_closed, FALSE)

@@ -162,6 +162,10 @@ class TestChangeOrderWorkflow(TestChangeOrderCommon):
         self.assertEqual(co.state, "rejected")
         self.assertEqual(co.rejection_reason, "Covered by the SOW, section 4")
         self.assertIn("Covered by the SOW, section 4", co.message_ids[0].body)
+        # The PM who submitted it gets a to-do saying why.
+        self.assertEqual(co.activity_ids.user_id, self.pm)
+        self.assertIn("Change order rejected", co.activity_ids.summary)
+        self.assertIn("Covered by the SOW, section 4", co.activity_ids.note)
         with self.assertRefused(UserError, "is Rejected: it cannot be cancelled"):
             co.with_user(self.manager).action_cancel()
 

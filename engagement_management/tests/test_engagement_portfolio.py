@@ -103,8 +103,21 @@ class TestEngagementAttentionList(EngagementCommon):
             f"{self.deliverable.display_name} waits for the customer's signature for 15 days",
         )
         self.assertEqual(by_reason["overdue"].date_since, self.overdue.date_end)
+        # Off track and under target since the day it happened (today, in this setup).
+        self.assertEqual(by_reason["health_red"].date_since, date.today())
+        self.assertEqual(by_reason["health_red"].detail, "Health off track for 0 days")
+        self.assertEqual(by_reason["margin"].date_since, date.today())
         self.assertIn(self.change_order.display_name, by_reason["change_order"].detail)
         self.assertEqual(by_reason["change_order"].user_id, self.manager)
+
+    def test_off_track_counts_from_the_day_the_health_changed(self):
+        self.red.date_health_change = date.today() - timedelta(days=12)
+        self.red.health = "red"  # no change: the date stays
+        item = self._items().filtered(lambda item: item.reason == "health_red")
+        self.assertEqual(item.detail, "Health off track for 12 days")
+        self.red.health = "amber"
+        self.red.health = "red"
+        self.assertEqual(self.red.date_health_change, date.today())
 
     def test_the_button_opens_the_record_where_the_action_is(self):
         by_reason = {item.reason: item for item in self._items()}
