@@ -15,7 +15,6 @@ are dropped on the way out.
 import configparser
 import contextlib
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -38,10 +37,6 @@ ENV_HELP = (
 )
 START_TIMEOUT = 300  # a cold registry load on 2 shared cores takes ~30 s; installs far more
 STOP_TIMEOUT = 30
-
-
-# Odoo's log line: "2025-01-31 12:00:00,123 4242 ERROR dbname logger: message"
-_LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
 
 
 class ServerSetupError(RuntimeError):
@@ -219,20 +214,12 @@ class OdooServer:
 
 def log_errors(log_path):
     """The ERROR/CRITICAL records of an Odoo log, each with its traceback."""
-    records, current = [], None
     try:
-        lines = Path(log_path).read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(log_path, encoding="utf-8", errors="replace") as fh:
+            records = list(paths.load_script("_testlib.py").log_records(fh))
     except OSError:
         return []
-    for line in lines:
-        match = _LOG_RECORD.match(line)
-        if match:
-            current = [line] if match["level"] in ("ERROR", "CRITICAL") else None
-            if current is not None:
-                records.append(current)
-        elif current is not None:
-            current.append(line)
-    return ["\n".join(record) for record in records]
+    return [text.rstrip("\n") for level, text in records if level in ("ERROR", "CRITICAL")]
 
 
 def _run(cmd, settings, timeout=600):

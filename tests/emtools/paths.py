@@ -1,6 +1,9 @@
-"""Where things are, and how to import the addon's pure-Python lib/ without Odoo."""
+"""Where things are, and how to import the addon's pure-Python lib/ and the scripts/
+without Odoo."""
 
+import importlib.machinery
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -29,3 +32,19 @@ def import_addon_lib():
     sys.modules[LIB_PACKAGE] = module
     spec.loader.exec_module(module)
     return module
+
+
+def load_script(name):
+    """The module of ``scripts/<name>`` (``_testlib.py``, ``access-matrix``...), loaded
+    once: the scripts are files to run, not a package to import."""
+    module_name = "em_script_" + re.sub(r"\W", "_", name)
+    if module_name not in sys.modules:
+        loader = importlib.machinery.SourceFileLoader(
+            module_name, str(REPO_ROOT / "scripts" / name)
+        )
+        module = importlib.util.module_from_spec(
+            importlib.util.spec_from_loader(module_name, loader)
+        )
+        sys.modules[module_name] = module
+        loader.exec_module(module)
+    return sys.modules[module_name]

@@ -5,7 +5,6 @@ Runs odoo in subprocesses on a copy (CREATE DATABASE ... TEMPLATE), dropped at t
 """
 
 import configparser
-import importlib.util
 import os
 import secrets
 import subprocess
@@ -170,14 +169,6 @@ def copy_db():
         admin.close()
 
 
-def _testlib():
-    path = paths.REPO_ROOT / "scripts" / "_testlib.py"
-    spec = importlib.util.spec_from_file_location("em_testlib_lifecycle", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _odoo(db, tmp_dir, label, *args, command=()):
     """Run odoo on ``db``; fail on a non-zero exit or a warning/error in its log."""
     log = Path(tmp_dir) / f"{label}.log"
@@ -203,7 +194,7 @@ def _odoo(db, tmp_dir, label, *args, command=()):
     text = log.read_text(errors="replace")
     assert done.returncode == 0, f"odoo {label} exited {done.returncode}:\n{text[-4000:]}"
     with log.open(errors="replace") as fh:
-        problems = _testlib().install_log_problems(fh)
+        problems = paths.load_script("_testlib.py").install_log_problems(fh)
     assert not problems, f"odoo {label}: warnings/errors in {log}:\n" + "\n".join(problems)
 
 

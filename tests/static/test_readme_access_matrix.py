@@ -1,17 +1,10 @@
 """The README's access matrix is the table the Odoo test checks, generated, not retyped."""
 
-import importlib.util
-
 from emtools import paths
 
 
 def _script():
-    path = paths.REPO_ROOT / "scripts" / "access-matrix"
-    loader = importlib.machinery.SourceFileLoader("em_access_matrix_script", str(path))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+    return paths.load_script("access-matrix")
 
 
 def test_readme_ends_with_the_generated_access_matrix():

@@ -1,18 +1,13 @@
 """scripts/test's own judges: the install-log check and the JUnit skip rule."""
 
-import importlib.util
-
 import pytest
 
-from emtools.paths import REPO_ROOT
+from emtools import paths
 
 
 @pytest.fixture(scope="module")
 def testlib():
-    spec = importlib.util.spec_from_file_location("em_testlib", REPO_ROOT / "scripts/_testlib.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return paths.load_script("_testlib.py")
 
 
 LOG = """\
