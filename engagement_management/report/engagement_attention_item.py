@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import drop_view_if_exists
+
+from ..tools import create_report_view
 
 REASONS = [
     ("blocked", "Blocked at a Gate"),
@@ -95,9 +96,7 @@ class EngagementAttentionItem(models.Model):
                 item.detail = _(
                     "%(order)s is %(state)s",
                     order=order.display_name,
-                    state=dict(order._fields["state"]._description_selection(self.env))[
-                        order.state
-                    ],
+                    state=order._state_label(),
                 )
             elif item.reason == "deliverable":
                 item.detail = _(
@@ -208,14 +207,7 @@ class EngagementAttentionItem(models.Model):
         return SQL("%s %s", self._with(), self._select())
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_report_view(self)
 
     # ------------------------------------------------------------------ actions
 

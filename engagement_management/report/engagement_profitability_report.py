@@ -1,9 +1,9 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import drop_view_if_exists
 
 from ..lib import money
 from ..models.engagement_engagement import BILLING_TYPES
+from ..tools import create_report_view
 
 
 class EngagementProfitabilityReport(models.Model):
@@ -105,11 +105,4 @@ class EngagementProfitabilityReport(models.Model):
         return SQL("%s %s %s", self._select(), self._from(), self._where())
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_report_view(self)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import drop_view_if_exists
+
+from ..tools import create_report_view
 
 
 class EngagementWorkloadReport(models.Model):
@@ -108,11 +109,4 @@ class EngagementWorkloadReport(models.Model):
         )
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_report_view(self)

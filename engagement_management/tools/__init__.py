@@ -1,1 +1,2 @@
 from .locking import lock_for_change
+from .sql_views import create_report_view
