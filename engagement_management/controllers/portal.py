@@ -29,9 +29,10 @@ class EngagementPortal(CustomerPortal):
 
     # ------------------------------------------------------------------ generic signing
 
-    def _portal_signer_partner(self, record_sudo):
+    def _portal_signer_partner(self):
+        """The logged-in customer who answers; none for a token link opened anonymously."""
         user = request.env.user
-        return user.partner_id if not user._is_public() else request.env["res.partner"]
+        return None if user._is_public() else user.partner_id
 
     def _portal_document(self, model_name, record_id, access_token):
         """The record, sudo-ed, if the visitor may see it; ``None`` otherwise (a 404)."""
@@ -45,6 +46,8 @@ class EngagementPortal(CustomerPortal):
 
     def _portal_sign_document(self, model_name, record_id, access_token, name, signature):
         """Check access, validate the signature and sign; a JSON answer for the widget."""
+        # The signing widget posts JSON: the token stays in the page's query string.
+        access_token = access_token or request.httprequest.args.get("access_token")
         record_sudo = self._portal_document(model_name, record_id, access_token)
         if record_sudo is None:
             return {"error": _("This document does not exist or you may not sign it.")}
@@ -52,10 +55,9 @@ class EngagementPortal(CustomerPortal):
             return {"error": _("This document is not waiting for your signature.")}
         if not signature:
             return {"error": _("Signature is missing.")}
-        partner = self._portal_signer_partner(record_sudo)
         try:
             record_sudo.with_context(engagement_portal_answer=True).action_sign(
-                name, signature=signature, partner=partner or None
+                name, signature=signature, partner=self._portal_signer_partner()
             )
         except (UserError, ValidationError) as error:
             return {"error": str(error)}
@@ -73,9 +75,8 @@ class EngagementPortal(CustomerPortal):
             return request.redirect(
                 record_sudo.get_portal_url(query_string="&message=reject_refused")
             )
-        partner = self._portal_signer_partner(record_sudo)
         record_sudo.with_context(engagement_portal_answer=True).action_reject(
-            reason, partner=partner or None
+            reason, partner=self._portal_signer_partner()
         )
         return request.redirect(record_sudo.get_portal_url(query_string="&message=rejected"))
 
@@ -188,7 +189,6 @@ class EngagementPortal(CustomerPortal):
         website=True,
     )
     def portal_deliverable_sign(self, deliverable_id, access_token=None, name=None, signature=None):
-        access_token = access_token or request.httprequest.args.get("access_token")
         return self._portal_sign_document(
             "engagement.deliverable", deliverable_id, access_token, name, signature
         )
@@ -267,7 +267,6 @@ class EngagementPortal(CustomerPortal):
     def portal_change_order_sign(
         self, change_order_id, access_token=None, name=None, signature=None
     ):
-        access_token = access_token or request.httprequest.args.get("access_token")
         return self._portal_sign_document(
             "engagement.change.order", change_order_id, access_token, name, signature
         )
