@@ -6,15 +6,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_is_zero
 
 from ..tools import lock_for_change
-from .engagement_engagement import FINANCE_GROUPS
+from .engagement_engagement import FINANCE_GROUPS, GROUP_FINANCE, GROUP_MANAGER
 
 # The workflow methods' own writes carry this object in the context. Only Python code in
 # this process can hold it (JSON and XML-RPC cannot), so no client can move a change
 # order past its workflow with a plain ``write``. See ``_GATE_OVERRIDE`` for the same idea.
 _WORKFLOW = object()
 
-GROUP_MANAGER = "engagement_management.group_engagement_manager"
-GROUP_FINANCE = "engagement_management.group_engagement_finance"
 
 STATES = [
     ("draft", "Draft"),
@@ -358,22 +356,6 @@ class EngagementChangeOrder(models.Model):
         return vals_list
 
     # ------------------------------------------------------------------ helpers
-
-    def _state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _check_state(self, states, action):
-        for order in self:
-            if order.state not in states:
-                raise UserError(
-                    _(
-                        "%(order)s is %(state)s: it cannot be %(action)s.",
-                        order=order.display_name,
-                        state=order._state_label(),
-                        action=action,
-                    )
-                )
 
     def _check_group(self, group, message):
         if not (self.env.is_superuser() or self.env.user.has_group(group)):

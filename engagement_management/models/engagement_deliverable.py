@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import lock_for_change
+from .engagement_engagement import GROUP_MANAGER
 
 # Bookkeeping a signed deliverable still accepts: being superseded, its portal token
 # being spent, and the chatter's main attachment. Its content and state never change.
@@ -188,18 +189,6 @@ class EngagementDeliverable(models.Model):
 
     # ------------------------------------------------------------------ helpers
 
-    def _check_state(self, allowed, action):
-        for deliverable in self:
-            if deliverable.state not in allowed:
-                raise UserError(
-                    _(
-                        "%(deliverable)s is %(state)s: it cannot be %(action)s.",
-                        deliverable=deliverable.display_name,
-                        state=dict(self._fields["state"].selection)[deliverable.state],
-                        action=action,
-                    )
-                )
-
     def _log(self, body, author=None):
         """Log on the deliverable and its engagement, as ``author`` (default: the user)."""
         author = author or self.env.user.partner_id
@@ -343,10 +332,7 @@ class EngagementDeliverable(models.Model):
     def _check_can_record_customer_answer(self):
         """The portal signs as superuser after its own access check; inside, only
         engagement managers record what the customer answered."""
-        if not (
-            self.env.is_superuser()
-            or self.env.user.has_group("engagement_management.group_engagement_manager")
-        ):
+        if not (self.env.is_superuser() or self.env.user.has_group(GROUP_MANAGER)):
             raise AccessError(
                 _("Only the customer, or an engagement manager for them, can sign or reject.")
             )
@@ -420,7 +406,7 @@ class EngagementDeliverable(models.Model):
 
     def action_mark_signed_paper(self, attachment, attachment_name, signed_by):
         """Managers record a signature given on paper with the countersigned document."""
-        if not self.env.user.has_group("engagement_management.group_engagement_manager"):
+        if not self.env.user.has_group(GROUP_MANAGER):
             raise AccessError(_("Only engagement managers can record a paper signature."))
         if not attachment:
             raise UserError(_("Upload the countersigned document."))

@@ -8,10 +8,10 @@ from ..lib import gates as gate_rules
 from ..lib import money
 from ..tools import lock_for_change
 
+GROUP_MANAGER = "engagement_management.group_engagement_manager"
+GROUP_FINANCE = "engagement_management.group_engagement_finance"
 # Financial figures are for the people who answer for them.
-FINANCE_GROUPS = (
-    "engagement_management.group_engagement_manager,engagement_management.group_engagement_finance"
-)
+FINANCE_GROUPS = f"{GROUP_MANAGER},{GROUP_FINANCE}"
 
 # Classifications that the engagement, its reports and its snapshots share: one list each.
 HEALTH_STATES = [("green", "On Track"), ("amber", "At Risk"), ("red", "Off Track")]
@@ -477,16 +477,17 @@ class EngagementEngagement(models.Model):
         )
         # Every rate the conversions need, in one query: a list stays at constant queries
         # whatever the currencies of its orders.
-        rates, __ = self._get_rate_table(self.env["res.currency"].union(*(g[1] for g in groups)))
+        convert, __ = self._get_rate_table(self.env["res.currency"].union(*(g[1] for g in groups)))
         totals = {}
         for engagement, currency, day, amount in groups:
             if currency != engagement.currency_id:
-                company = engagement.company_id
-                day = fields.Date.to_date(day)  # order dates are datetimes; rates are by date
-                amount = money.convert(
+                # order dates are datetimes; rates are by date
+                amount = convert(
                     amount,
-                    rates(currency, company, day),
-                    rates(engagement.currency_id, company, day),
+                    currency,
+                    engagement.currency_id,
+                    engagement.company_id,
+                    fields.Date.to_date(day),
                 )
             totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
         # Applied change orders whose revenue no confirmed order carries yet: counted
@@ -583,7 +584,7 @@ class EngagementEngagement(models.Model):
                     company.currency_id,
                     engagement.currency_id,
                 )
-        rates, rate_dates = self.browse(foreign)._get_rate_table()
+        convert, rate_dates = self.browse(foreign)._get_rate_table()
         # Period i starts on period_starts[i]; period 0 is before the first rate.
         period_starts = [date.min, *rate_dates]
 
@@ -614,12 +615,7 @@ class EngagementEngagement(models.Model):
             amount = revenue if kind == money.REVENUE_INVOICED else cost
             if period is not None:
                 company, from_currency, to_currency = foreign[engagement_id]
-                day = period_starts[period]
-                amount = money.convert(
-                    amount,
-                    rates(from_currency, company, day),
-                    rates(to_currency, company, day),
-                )
+                amount = convert(amount, from_currency, to_currency, company, period_starts[period])
             totals = result.setdefault(engagement_id, {})
             totals[kind] = totals.get(kind, 0.0) + amount
             totals["hours"] = totals.get("hours", 0.0) + hours
@@ -641,10 +637,10 @@ class EngagementEngagement(models.Model):
         return result
 
     def _get_rate_table(self, extra_currencies=None):
-        """``(rate, dates)``: the function ``(currency, company, day) -> rate`` over every
-        rate of the engagements' currencies (and ``extra_currencies``), read in one query
-        (Odoo's lookup, see money.rate_on), and the sorted dates on which one of those
-        rates changes."""
+        """``(convert, dates)``: the function ``(amount, from currency, to currency,
+        company, day) -> amount`` over every rate of the engagements' currencies (and
+        ``extra_currencies``), read in one query (Odoo's lookup, see money.rate_on, and
+        money.convert), and the sorted dates on which one of those rates changes."""
         currencies = self.currency_id | self.company_id.currency_id
         if extra_currencies:
             currencies |= extra_currencies
@@ -678,7 +674,12 @@ class EngagementEngagement(models.Model):
                 )
             return cache[key]
 
-        return rate, sorted({row.name for row in rows})
+        def convert(amount, from_currency, to_currency, company, day):
+            return money.convert(
+                amount, rate(from_currency, company, day), rate(to_currency, company, day)
+            )
+
+        return convert, sorted({row.name for row in rows})
 
     @api.depends(
         "stage_id", "gate_line_ids.state", "change_order_ids.state", "deliverable_ids.state"
@@ -762,7 +763,7 @@ class EngagementEngagement(models.Model):
         Raises with every unmet criterion of every stage entered, before anything is
         written, so a refused move changes nothing.
         """
-        is_manager = self.env.user.has_group("engagement_management.group_engagement_manager")
+        is_manager = self.env.user.has_group(GROUP_MANAGER)
         for engagement in self:
             direction = gate_rules.move_direction(engagement.stage_id or None, target)
             if direction == gate_rules.BACKWARD and not (is_manager or self.env.is_superuser()):
@@ -830,6 +831,7 @@ class EngagementEngagement(models.Model):
         return engagements
 
     def write(self, vals):
+        moving = self.browse()
         if vals.get("stage_id"):
             target = self.env["engagement.stage"].browse(vals["stage_id"]).exists()
             if not target:
@@ -837,6 +839,7 @@ class EngagementEngagement(models.Model):
             # Of two users moving the same engagement at once, one wins and the other is
             # refused, before any gate is read: never a second move from a stale stage.
             lock_for_change(self.filtered(lambda engagement: engagement.stage_id != target))
+            # Read again once locked: another transaction may have moved them meanwhile.
             moving = self.filtered(lambda engagement: engagement.stage_id != target)
             if self.env.context.get("engagement_gate_override") is not _GATE_OVERRIDE:
                 moving._check_stage_change(target)
@@ -844,17 +847,12 @@ class EngagementEngagement(models.Model):
                 vals = dict(vals, date_last_stage_update=fields.Datetime.now())
         elif "stage_id" in vals:
             raise UserError(_("An engagement always has a stage."))
-        entering = (
-            self.filtered(lambda engagement: engagement.stage_id.id != vals["stage_id"])
-            if vals.get("stage_id")
-            else self.browse()
-        )
         dated = self._get_dated_changes(vals)
         res = super().write(vals)
         for records, date_field in dated:
             super(EngagementEngagement, records).write({date_field: fields.Date.today()})
-        if entering:
-            entering._on_stage_entered()
+        if moving:
+            moving._on_stage_entered()
         # Field gates read any field, so what the next stage needs is stale after any write.
         self.invalidate_recordset(["next_stage_id", "next_stage_missing", "next_stage_ready"])
         return res
@@ -999,6 +997,7 @@ class EngagementEngagement(models.Model):
         """Write the health the figures give; a change is tracked and the manager gets
         an activity. Returns the engagements whose health changed."""
         changed = self.browse()
+        labels = dict(self._fields["health"]._description_selection(self.env))
         self.sudo()._update_forecast_below_target()
         for engagement, health in self.sudo()._compute_health_from_figures().items():
             if engagement.health == health:
@@ -1006,7 +1005,6 @@ class EngagementEngagement(models.Model):
             previous = engagement.health
             engagement.health = health
             changed |= engagement
-            labels = dict(self._fields["health"]._description_selection(self.env))
             engagement.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Health: %s", labels[health]),
@@ -1103,9 +1101,7 @@ class EngagementEngagement(models.Model):
 
     def action_refresh_health(self):
         """Finance and managers recompute health from the figures now, not at night."""
-        if not self.env.user.has_group(
-            "engagement_management.group_engagement_manager"
-        ) and not self.env.user.has_group("engagement_management.group_engagement_finance"):
+        if not self.env.user.has_groups(FINANCE_GROUPS):
             raise AccessError(_("Only engagement managers and Finance can refresh health."))
         self.check_access("read")
         self._update_health()

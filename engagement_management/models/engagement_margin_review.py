@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-FINANCE_GROUP = "engagement_management.group_engagement_finance"
+from .engagement_engagement import GROUP_FINANCE
 
 # What a review line keeps of the engagement's figures when the review starts.
 SNAPSHOT_FIELDS = [
@@ -64,7 +64,7 @@ class EngagementMarginReview(models.Model):
     # ------------------------------------------------------------------ rules
 
     def _check_finance(self):
-        if not self.env.su and not self.env.user.has_group(FINANCE_GROUP):
+        if not self.env.su and not self.env.user.has_group(GROUP_FINANCE):
             raise AccessError(_("Only Finance runs margin reviews."))
 
     def _check_not_closed(self):

@@ -127,6 +127,27 @@ class EngagementSignatureMixin(models.AbstractModel):
         """Hook: the bytes the customer signs (the attachment, a rendered PDF, ...)."""
         return b""
 
+    # The documents signed this way (deliverables, change orders) each have a workflow
+    # ``state``: the two checks of it they share.
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _check_state(self, allowed, action):
+        """Refuse ``action`` (a past participle: "signed") unless every record's state is
+        in ``allowed``."""
+        for record in self:
+            if record.state not in allowed:
+                raise UserError(
+                    _(
+                        "%(record)s is %(state)s: it cannot be %(action)s.",
+                        record=record.display_name,
+                        state=record._state_label(),
+                        action=action,
+                    )
+                )
+
     def _check_signature_image(self, signature):
         if not signature:
             return
