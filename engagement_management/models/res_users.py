@@ -159,17 +159,20 @@ class ResUsers(models.Model):
             .user_id.filtered(lambda user: not user.share and not user.engagement_digest_opt_out)
         )
         data = managers._engagement_digest_data()
-        mails = self.env["mail.mail"].sudo()
-        for manager in managers:
-            if not data[manager]["items"] and not data[manager]["changes"]:
-                continue
-            mails |= mails.create(
-                {
-                    "subject": _("Your engagements this week"),
-                    "body_html": manager._engagement_digest_render(data[manager]),
-                    "email_from": manager.company_id.email_formatted or False,
-                    "recipient_ids": [fields.Command.link(manager.partner_id.id)],
-                    "auto_delete": True,
-                }
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "subject": _("Your engagements this week"),
+                        "body_html": manager._engagement_digest_render(data[manager]),
+                        "email_from": manager.company_id.email_formatted or False,
+                        "recipient_ids": [fields.Command.link(manager.partner_id.id)],
+                        "auto_delete": True,
+                    }
+                    for manager in managers
+                    if data[manager]["items"] or data[manager]["changes"]
+                ]
             )
-        return mails
+        )
