@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo import Command
 
+from ..models.engagement_engagement import FIGURE_FIELDS
 from .common import EngagementCommon
 
 
@@ -116,19 +117,7 @@ FIGURES = [
     "revised_cost",
     "revised_hours",
     "revenue_contracted",
-    "revenue_invoiced",
-    "cost_labour",
-    "cost_bills",
-    "cost_expenses",
-    "cost_actual",
-    "hours_actual",
-    "margin",
-    "margin_pct",
-    "percent_complete",
-    "etc_cost",
-    "eac_cost",
-    "forecast_margin_pct",
-    "wip_amount",
+    *FIGURE_FIELDS,
 ]
 
 SCENARIO_DAY = date(2025, 3, 31)
