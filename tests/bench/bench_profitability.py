@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Profitability at scale: a benchmark, not a test (pytest does not collect it).
 
-    python3 tests/bench/bench_profitability.py --db em_bench [--config odoo.conf]
+    python3 tests/bench/bench_profitability.py --db em_bench --config odoo.conf
 
 The database must have engagement_management installed (without demo data);
 ``scripts/bench`` creates one and runs this. The first run generates the load
@@ -26,23 +26,21 @@ time is a lower bound and the ratio printed is conservative.
 import argparse
 import io
 import logging
-import os
 import random
 import statistics
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 MARK = "BENCH"
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="em_bench")
-    parser.add_argument("--config", help="Odoo config file (else PG* env and default paths)")
-    parser.add_argument("--addons-path", help="Odoo addons path (without --config)")
+    parser.add_argument(
+        "--config", required=True, help="Odoo config file (scripts/bench writes one)"
+    )
     parser.add_argument("--engagements", type=int, default=2000)
     parser.add_argument("--timesheets", type=int, default=200_000)
     parser.add_argument("--documents", type=int, default=20_000)
@@ -56,25 +54,7 @@ def setup_odoo(args):
     import odoo
     from odoo.tools import config
 
-    if args.config:
-        config.parse_config(["-c", args.config, "-d", args.db])
-    else:
-        odoo_dir = Path(odoo.__file__).resolve().parent
-        paths = args.addons_path or ",".join(
-            [str(odoo_dir.parent / "addons"), str(odoo_dir / "addons"), str(REPO_ROOT)]
-        )
-        config.parse_config(
-            [
-                "-d",
-                args.db,
-                "--db_host",
-                os.environ.get("PGHOST", "127.0.0.1"),
-                "--db_user",
-                os.environ.get("PGUSER", "root"),
-                "--addons-path",
-                paths,
-            ]
-        )
+    config.parse_config(["-c", args.config, "-d", args.db])
     config["log_level"] = "warn"
     odoo.netsvc.init_logger()
     # init_logger() does nothing when parse_config() already ran it: quiet Odoo directly.
