@@ -40,7 +40,7 @@ class EngagementPortal(CustomerPortal):
             record_sudo = self._document_check_access(model_name, record_id, access_token)
         except (AccessError, MissingError):
             return None
-        if record_sudo.state == "draft":
+        if not record_sudo._portal_is_visible():
             return None
         return record_sudo
 
@@ -123,7 +123,7 @@ class EngagementPortal(CustomerPortal):
             {
                 "engagement": engagement_sudo,
                 "deliverables": engagement_sudo.deliverable_ids.filtered(
-                    lambda d: d.state != "draft"
+                    lambda d: d._portal_is_visible()
                 ),
                 "change_orders": engagement_sudo.change_order_ids.filtered(
                     lambda co: co._portal_is_visible()
@@ -207,19 +207,13 @@ class EngagementPortal(CustomerPortal):
 
     # ------------------------------------------------------------------ change orders
 
-    def _portal_change_order(self, change_order_id, access_token):
-        change_order_sudo = self._portal_document(
-            "engagement.change.order", change_order_id, access_token
-        )
-        if change_order_sudo is None or not change_order_sudo._portal_is_visible():
-            return None
-        return change_order_sudo
-
     @http.route(
         ["/my/change_orders/<int:change_order_id>"], type="http", auth="public", website=True
     )
     def portal_my_change_order(self, change_order_id, access_token=None, message=None, **kw):
-        change_order_sudo = self._portal_change_order(change_order_id, access_token)
+        change_order_sudo = self._portal_document(
+            "engagement.change.order", change_order_id, access_token
+        )
         if change_order_sudo is None:
             return request.not_found()
         values = self._get_page_view_values(
@@ -245,7 +239,9 @@ class EngagementPortal(CustomerPortal):
     )
     def portal_change_order_document(self, change_order_id, access_token=None, download=None, **kw):
         """The Change Order report: a PDF where wkhtmltopdf is installed, else its HTML."""
-        change_order_sudo = self._portal_change_order(change_order_id, access_token)
+        change_order_sudo = self._portal_document(
+            "engagement.change.order", change_order_id, access_token
+        )
         if change_order_sudo is None:
             return request.not_found()
         report_type = (

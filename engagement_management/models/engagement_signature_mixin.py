@@ -130,6 +130,11 @@ class EngagementSignatureMixin(models.AbstractModel):
     # The documents signed this way (deliverables, change orders) each have a workflow
     # ``state``: the two checks of it they share.
 
+    def _portal_is_visible(self):
+        """Whether the customer may see this document on the portal: never a draft."""
+        self.ensure_one()
+        return self.state != "draft"
+
     def _state_label(self):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
