@@ -52,6 +52,22 @@ class EngagementWorkloadReport(models.Model):
     hours_planned = fields.Float(string="Revised Hours", readonly=True)
 
     @api.model
+    def _revised_hours_query(self):
+        """``(engagement_id, hours)``: each active engagement's revised hours, its
+        baseline plus its applied change orders (the workload views' planned hours)."""
+        return SQL(
+            """
+            SELECT e.id AS engagement_id,
+                   COALESCE(e.budget_hours, 0) + COALESCE(SUM(co.hours_delta), 0) AS hours
+              FROM engagement_engagement e
+              LEFT JOIN engagement_change_order co
+                     ON co.engagement_id = e.id AND co.state = 'applied'
+             WHERE e.active
+             GROUP BY e.id
+            """
+        )
+
+    @api.model
     def _query(self):
         return SQL(
             """
@@ -66,15 +82,7 @@ class EngagementWorkloadReport(models.Model):
                    -- who is both is one person with one set of hours: counted as PM
                    AND e.business_analyst_id IS DISTINCT FROM e.project_manager_id
             ),
-            revised AS (
-                SELECT e.id AS engagement_id,
-                       COALESCE(e.budget_hours, 0) + COALESCE(SUM(co.hours_delta), 0) AS hours
-                  FROM engagement_engagement e
-                  LEFT JOIN engagement_change_order co
-                         ON co.engagement_id = e.id AND co.state = 'applied'
-                 WHERE e.active
-                 GROUP BY e.id
-            ),
+            revised AS (%(revised)s),
             logged AS (
                 SELECT e.id AS engagement_id, emp.user_id AS user_id,
                        date_trunc('month', aal.date)::date AS month,
@@ -105,7 +113,8 @@ class EngagementWorkloadReport(models.Model):
               JOIN revised r ON r.engagement_id = pe.engagement_id
               LEFT JOIN logged l
                      ON l.engagement_id = pe.engagement_id AND l.user_id = pe.user_id
-            """
+            """,
+            revised=self._revised_hours_query(),
         )
 
     def init(self):

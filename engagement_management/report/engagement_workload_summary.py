@@ -86,13 +86,10 @@ class EngagementWorkloadSummary(models.Model):
             people AS (
                 SELECT user_id FROM roles UNION SELECT user_id FROM opportunities
             ),
+            revised AS (%(revised)s),
             engagements AS (
-                SELECT r.user_id, COUNT(*) AS engagement_count,
-                       SUM(COALESCE(e.budget_hours, 0) + COALESCE((
-                           SELECT SUM(co.hours_delta) FROM engagement_change_order co
-                            WHERE co.engagement_id = e.id AND co.state = 'applied'), 0)
-                       ) AS hours_planned
-                  FROM roles r JOIN engagement_engagement e ON e.id = r.engagement_id
+                SELECT r.user_id, COUNT(*) AS engagement_count, SUM(rv.hours) AS hours_planned
+                  FROM roles r JOIN revised rv ON rv.engagement_id = r.engagement_id
                  GROUP BY r.user_id
             ),
             next_gates AS (
@@ -150,7 +147,8 @@ class EngagementWorkloadSummary(models.Model):
               LEFT JOIN next_gates ng ON ng.user_id = u.id
               LEFT JOIN leads le ON le.user_id = u.id
               LEFT JOIN timesheets t ON t.user_id = u.id
-            """
+            """,
+            revised=self.env["engagement.workload.report"]._revised_hours_query(),
         )
 
     def init(self):
