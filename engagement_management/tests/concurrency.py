@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from odoo import api
 from odoo.exceptions import UserError
+from odoo.tests import TransactionCase
 from odoo.tools import SQL, mute_logger
 
 # Records hanging on a record by (model, id), not by a foreign key; ratings before the
@@ -109,3 +110,41 @@ def purge(env, model, ids):
         )
     env.cr.execute(SQL("DELETE FROM %s WHERE id IN %s", SQL.identifier(env[model]._table), ids))
     env.invalidate_all()
+
+
+class CommittedDataCase(TransactionCase):
+    """A test class whose data is committed (for ``race``) and removed again.
+
+    ``_create_committed_data(env)`` creates it; every engagement managed by one of the
+    users whose login is in ``LOGINS`` goes at the end, with its deliverables, change
+    orders, customer and the users themselves, and so does what an interrupted earlier
+    run left.
+    """
+
+    LOGINS = ()
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.addClassCleanup(cls._remove_committed_data)
+        cls._remove_committed_data()  # what an interrupted earlier run may have left
+        with committed_env(cls.registry) as env:
+            cls._create_committed_data(env)
+
+    @classmethod
+    def _create_committed_data(cls, env):
+        raise NotImplementedError
+
+    @classmethod
+    def _remove_committed_data(cls):
+        with committed_env(cls.registry, {"active_test": False}) as env:
+            users = env["res.users"].search([("login", "in", cls.LOGINS)])
+            engagements = env["engagement.engagement"].search([("user_id", "in", users.ids)])
+            partners = users.partner_id | engagements.partner_id
+            # Signed deliverables and applied change orders refuse unlink(), by design:
+            # they go under the ORM.
+            purge(env, "engagement.deliverable", engagements.deliverable_ids.ids)
+            purge(env, "engagement.change.order", engagements.change_order_ids.ids)
+            purge(env, "engagement.engagement", engagements.ids)
+            users.unlink()
+            partners.unlink()

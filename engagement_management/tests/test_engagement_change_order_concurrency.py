@@ -1,11 +1,11 @@
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from .concurrency import committed_env, purge, race
+from .concurrency import CommittedDataCase, committed_env, race
 
 
 @tagged("post_install", "-at_install")
-class TestChangeOrderConcurrency(TransactionCase):
+class TestChangeOrderConcurrency(CommittedDataCase):
     """Two managers press *Approve*, then *Apply*, on the same change order at the same
     time, each in their own transaction: one wins, the other is refused, and the budget
     moves once.
@@ -17,54 +17,38 @@ class TestChangeOrderConcurrency(TransactionCase):
     LOGINS = ("em_co_concurrent_1", "em_co_concurrent_2")
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.addClassCleanup(cls._remove_committed_data)
-        cls._remove_committed_data()  # what an interrupted earlier run may have left
-        with committed_env(cls.registry) as env:
-            group = env.ref("engagement_management.group_engagement_manager")
-            users = env["res.users"].create(
-                [
-                    {
-                        "name": f"Concurrent Manager {login[-1]}",
-                        "login": login,
-                        "group_ids": [(4, group.id)],
-                    }
-                    for login in cls.LOGINS
-                ]
-            )
-            engagement = env["engagement.engagement"].create(
+    def _create_committed_data(cls, env):
+        group = env.ref("engagement_management.group_engagement_manager")
+        users = env["res.users"].create(
+            [
                 {
-                    "name": "Concurrent engagement",
-                    "partner_id": users[0].partner_id.id,
-                    "user_id": users[0].id,
-                    "billing_type": "time_materials",
-                    "budget_revenue": 1000.0,
+                    "name": f"Concurrent Manager {login[-1]}",
+                    "login": login,
+                    "group_ids": [(4, group.id)],
                 }
-            )
-            co = env["engagement.change.order"].create(
-                {
-                    "engagement_id": engagement.id,
-                    "title": "Concurrent change",
-                    "revenue_delta": 500.0,
-                }
-            )
-            co.with_user(users[0]).action_submit()
-            cls.user_ids = users.ids
-            cls.engagement_id = engagement.id
-            cls.co_id = co.id
-
-    @classmethod
-    def _remove_committed_data(cls):
-        with committed_env(cls.registry, {"active_test": False}) as env:
-            users = env["res.users"].search([("login", "in", cls.LOGINS)])
-            engagements = env["engagement.engagement"].search([("user_id", "in", users.ids)])
-            # An applied change order refuses unlink(), by design: remove it under the ORM.
-            purge(env, "engagement.change.order", engagements.change_order_ids.ids)
-            purge(env, "engagement.engagement", engagements.ids)
-            partners = users.partner_id
-            users.unlink()
-            partners.unlink()
+                for login in cls.LOGINS
+            ]
+        )
+        engagement = env["engagement.engagement"].create(
+            {
+                "name": "Concurrent engagement",
+                "partner_id": users[0].partner_id.id,
+                "user_id": users[0].id,
+                "billing_type": "time_materials",
+                "budget_revenue": 1000.0,
+            }
+        )
+        co = env["engagement.change.order"].create(
+            {
+                "engagement_id": engagement.id,
+                "title": "Concurrent change",
+                "revenue_delta": 500.0,
+            }
+        )
+        co.with_user(users[0]).action_submit()
+        cls.user_ids = users.ids
+        cls.engagement_id = engagement.id
+        cls.co_id = co.id
 
     def _race(self, method):
         """Both users call ``method`` on the change order at once."""

@@ -1,14 +1,14 @@
 import base64
 
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from .common import SIGNATURE_PNG
-from .concurrency import committed_env, purge, race
+from .concurrency import CommittedDataCase, committed_env, race
 
 
 @tagged("post_install", "-at_install")
-class TestDeliverableSigningConcurrency(TransactionCase):
+class TestDeliverableSigningConcurrency(CommittedDataCase):
     """Two people of the customer sign the same deliverable on the portal at the same
     time, each in their own transaction: one signature is stored, the other signer is
     told to reload, the signing link is spent once and the manager hears of it once.
@@ -19,75 +19,58 @@ class TestDeliverableSigningConcurrency(TransactionCase):
     its own, and removed at the end (see ``concurrency``).
     """
 
-    LOGINS = ("em_sign_concurrent_1", "em_sign_concurrent_2")
+    SIGNER_LOGINS = ("em_sign_concurrent_1", "em_sign_concurrent_2")
     MANAGER_LOGIN = "em_sign_concurrent_manager"
+    LOGINS = (*SIGNER_LOGINS, MANAGER_LOGIN)
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.addClassCleanup(cls._remove_committed_data)
-        cls._remove_committed_data()  # what an interrupted earlier run may have left
-        with committed_env(cls.registry) as env:
-            manager = env["res.users"].create(
+    def _create_committed_data(cls, env):
+        manager = env["res.users"].create(
+            {
+                "name": "Signing Manager",
+                "login": cls.MANAGER_LOGIN,
+                "group_ids": [(4, env.ref("engagement_management.group_engagement_manager").id)],
+            }
+        )
+        customer = env["res.partner"].create(
+            {"name": "Concurrent Signing Customer", "is_company": True}
+        )
+        signers = env["res.users"].create(
+            [
                 {
-                    "name": "Signing Manager",
-                    "login": cls.MANAGER_LOGIN,
-                    "group_ids": [
-                        (4, env.ref("engagement_management.group_engagement_manager").id)
-                    ],
+                    "name": f"Signer {login[-1]}",
+                    "login": login,
+                    "group_ids": [(6, 0, [env.ref("base.group_portal").id])],
                 }
-            )
-            customer = env["res.partner"].create(
-                {"name": "Concurrent Signing Customer", "is_company": True}
-            )
-            signers = env["res.users"].create(
-                [
-                    {
-                        "name": f"Signer {login[-1]}",
-                        "login": login,
-                        "group_ids": [(6, 0, [env.ref("base.group_portal").id])],
-                    }
-                    for login in cls.LOGINS
-                ]
-            )
-            signers.partner_id.parent_id = customer
-            engagement = env["engagement.engagement"].create(
-                {
-                    "name": "Concurrent signing engagement",
-                    "partner_id": customer.id,
-                    "user_id": manager.id,
-                    "billing_type": "time_materials",
-                    "budget_revenue": 1000.0,
-                }
-            )
-            deliverable = env["engagement.deliverable"].create(
-                {
-                    "engagement_id": engagement.id,
-                    "type_id": env.ref("engagement_management.engagement_deliverable_type_brd").id,
-                    "name": "Business Requirements",
-                    "attachment": base64.b64encode(b"%PDF-1.4 requirements"),
-                    "attachment_name": "brd.pdf",
-                }
-            )
-            deliverable.action_submit()
-            cls.signer_ids = signers.ids
-            cls.signer_partner_ids = signers.partner_id.ids
-            cls.manager_id = manager.id
-            cls.engagement_id = engagement.id
-            cls.deliverable_id = deliverable.id
-            assert deliverable.access_token
-
-    @classmethod
-    def _remove_committed_data(cls):
-        with committed_env(cls.registry, {"active_test": False}) as env:
-            users = env["res.users"].search([("login", "in", (*cls.LOGINS, cls.MANAGER_LOGIN))])
-            engagements = env["engagement.engagement"].search([("user_id", "in", users.ids)])
-            partners = users.partner_id | engagements.partner_id
-            # A signed deliverable refuses unlink(), by design: remove it under the ORM.
-            purge(env, "engagement.deliverable", engagements.deliverable_ids.ids)
-            purge(env, "engagement.engagement", engagements.ids)
-            users.unlink()
-            partners.unlink()
+                for login in cls.SIGNER_LOGINS
+            ]
+        )
+        signers.partner_id.parent_id = customer
+        engagement = env["engagement.engagement"].create(
+            {
+                "name": "Concurrent signing engagement",
+                "partner_id": customer.id,
+                "user_id": manager.id,
+                "billing_type": "time_materials",
+                "budget_revenue": 1000.0,
+            }
+        )
+        deliverable = env["engagement.deliverable"].create(
+            {
+                "engagement_id": engagement.id,
+                "type_id": env.ref("engagement_management.engagement_deliverable_type_brd").id,
+                "name": "Business Requirements",
+                "attachment": base64.b64encode(b"%PDF-1.4 requirements"),
+                "attachment_name": "brd.pdf",
+            }
+        )
+        deliverable.action_submit()
+        cls.signer_ids = signers.ids
+        cls.signer_partner_ids = signers.partner_id.ids
+        cls.manager_id = manager.id
+        cls.engagement_id = engagement.id
+        cls.deliverable_id = deliverable.id
+        assert deliverable.access_token
 
     def _portal_record(self, env):
         """The deliverable as the portal hands it to ``action_sign``: the signer may read

@@ -1,14 +1,14 @@
 import base64
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..models.engagement_engagement import _GATE_OVERRIDE
 from .common import SIGNATURE_PNG
-from .concurrency import committed_env, purge, race
+from .concurrency import CommittedDataCase, committed_env, race
 
 
 @tagged("post_install", "-at_install")
-class TestEngagementStageConcurrency(TransactionCase):
+class TestEngagementStageConcurrency(CommittedDataCase):
     """Two managers press *Next Stage* on the same engagement at the same time, each in
     their own transaction: one moves it, the other is told to reload, and the move is
     logged once and asks the customer for one rating (entering Post-implementation does).
@@ -20,77 +20,61 @@ class TestEngagementStageConcurrency(TransactionCase):
     LOGINS = ("em_stage_concurrent_1", "em_stage_concurrent_2")
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.addClassCleanup(cls._remove_committed_data)
-        cls._remove_committed_data()  # what an interrupted earlier run may have left
-        with committed_env(cls.registry) as env:
-            group = env.ref("engagement_management.group_engagement_manager")
-            users = env["res.users"].create(
-                [
-                    {
-                        "name": f"Stage Manager {login[-1]}",
-                        "login": login,
-                        "group_ids": [(4, group.id)],
-                    }
-                    for login in cls.LOGINS
-                ]
-            )
-            customer = env["res.partner"].create(
+    def _create_committed_data(cls, env):
+        group = env.ref("engagement_management.group_engagement_manager")
+        users = env["res.users"].create(
+            [
                 {
-                    "name": "Concurrent Stage Customer",
-                    "email": "stage.customer@example.com",
-                    "is_company": True,
+                    "name": f"Stage Manager {login[-1]}",
+                    "login": login,
+                    "group_ids": [(4, group.id)],
                 }
-            )
-            engagement = env["engagement.engagement"].create(
-                {
-                    "name": "Concurrent stage engagement",
-                    "partner_id": customer.id,
-                    "user_id": users[0].id,
-                    "billing_type": "time_materials",
-                    "budget_revenue": 1000.0,
-                }
-            )
-            # Straight to Acceptance (what led there is not the point), then meet the
-            # gates of Post-implementation: the acceptance approval and certificate.
-            acceptance = env.ref("engagement_management.engagement_stage_acceptance")
-            target = env.ref("engagement_management.engagement_stage_post_implementation")
-            engagement.with_context(engagement_gate_override=_GATE_OVERRIDE).write(
-                {"stage_id": acceptance.id}
-            )
-            engagement.gate_line_ids.filtered(lambda line: line.stage_id == target).action_confirm()
-            certificate = env["engagement.deliverable"].create(
-                {
-                    "engagement_id": engagement.id,
-                    "type_id": env.ref(
-                        "engagement_management.engagement_deliverable_type_acceptance"
-                    ).id,
-                    "name": "Acceptance Certificate",
-                    "attachment": base64.b64encode(b"%PDF-1.4 acceptance certificate"),
-                    "attachment_name": "acceptance.pdf",
-                }
-            )
-            certificate.action_submit()
-            certificate.action_sign("Carla Customer", signature=SIGNATURE_PNG)
-            assert engagement.next_stage_id == target, engagement.next_stage_id.name
-            assert engagement.next_stage_ready, engagement.next_stage_missing
-            cls.user_ids = users.ids
-            cls.partner_ids = users.partner_id.ids
-            cls.engagement_id = engagement.id
-            cls.target_id = target.id
-
-    @classmethod
-    def _remove_committed_data(cls):
-        with committed_env(cls.registry, {"active_test": False}) as env:
-            users = env["res.users"].search([("login", "in", cls.LOGINS)])
-            engagements = env["engagement.engagement"].search([("user_id", "in", users.ids)])
-            partners = users.partner_id | engagements.partner_id
-            # The signed certificate refuses unlink(), by design: remove it under the ORM.
-            purge(env, "engagement.deliverable", engagements.deliverable_ids.ids)
-            purge(env, "engagement.engagement", engagements.ids)
-            users.unlink()
-            partners.unlink()
+                for login in cls.LOGINS
+            ]
+        )
+        customer = env["res.partner"].create(
+            {
+                "name": "Concurrent Stage Customer",
+                "email": "stage.customer@example.com",
+                "is_company": True,
+            }
+        )
+        engagement = env["engagement.engagement"].create(
+            {
+                "name": "Concurrent stage engagement",
+                "partner_id": customer.id,
+                "user_id": users[0].id,
+                "billing_type": "time_materials",
+                "budget_revenue": 1000.0,
+            }
+        )
+        # Straight to Acceptance (what led there is not the point), then meet the
+        # gates of Post-implementation: the acceptance approval and certificate.
+        acceptance = env.ref("engagement_management.engagement_stage_acceptance")
+        target = env.ref("engagement_management.engagement_stage_post_implementation")
+        engagement.with_context(engagement_gate_override=_GATE_OVERRIDE).write(
+            {"stage_id": acceptance.id}
+        )
+        engagement.gate_line_ids.filtered(lambda line: line.stage_id == target).action_confirm()
+        certificate = env["engagement.deliverable"].create(
+            {
+                "engagement_id": engagement.id,
+                "type_id": env.ref(
+                    "engagement_management.engagement_deliverable_type_acceptance"
+                ).id,
+                "name": "Acceptance Certificate",
+                "attachment": base64.b64encode(b"%PDF-1.4 acceptance certificate"),
+                "attachment_name": "acceptance.pdf",
+            }
+        )
+        certificate.action_submit()
+        certificate.action_sign("Carla Customer", signature=SIGNATURE_PNG)
+        assert engagement.next_stage_id == target, engagement.next_stage_id.name
+        assert engagement.next_stage_ready, engagement.next_stage_missing
+        cls.user_ids = users.ids
+        cls.partner_ids = users.partner_id.ids
+        cls.engagement_id = engagement.id
+        cls.target_id = target.id
 
     def _stage_moves(self, engagement):
         """The chatter's stage-change messages of this test's managers."""
