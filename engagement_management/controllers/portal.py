@@ -3,6 +3,7 @@ import base64
 from odoo import _, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
+from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -29,6 +30,22 @@ class EngagementPortal(CustomerPortal):
 
     # ------------------------------------------------------------------ generic signing
 
+    def _portal_may_answer(self, record_sudo, access_token):
+        """Whether the visitor answers for the customer: a portal user of that customer,
+        or whoever holds the link sent to the customer. Never an internal user, link or
+        not: inside, a signature given on paper is filed by an engagement manager."""
+        user = request.env.user
+        if not user.share:
+            return False
+        customer = record_sudo.partner_id.commercial_partner_id
+        if not user._is_public() and user.commercial_partner_id == customer:
+            return True
+        return bool(
+            access_token
+            and record_sudo.access_token
+            and consteq(record_sudo.access_token, access_token)
+        )
+
     def _portal_signer_partner(self):
         """The logged-in customer who answers; none for a token link opened anonymously."""
         user = request.env.user
@@ -49,7 +66,7 @@ class EngagementPortal(CustomerPortal):
         # The signing widget posts JSON: the token stays in the page's query string.
         access_token = access_token or request.httprequest.args.get("access_token")
         record_sudo = self._portal_document(model_name, record_id, access_token)
-        if record_sudo is None:
+        if record_sudo is None or not self._portal_may_answer(record_sudo, access_token):
             return {"error": _("This document does not exist or you may not sign it.")}
         if not record_sudo._portal_can_sign():
             return {"error": _("This document is not waiting for your signature.")}
@@ -71,6 +88,8 @@ class EngagementPortal(CustomerPortal):
         record_sudo = self._portal_document(model_name, record_id, access_token)
         if record_sudo is None:
             return request.not_found()
+        if not self._portal_may_answer(record_sudo, access_token):
+            raise AccessError(_("Only the customer answers on this page."))
         if not record_sudo._portal_can_sign() or not (reason or "").strip():
             return request.redirect(
                 record_sudo.get_portal_url(query_string="&message=reject_refused")
@@ -151,6 +170,7 @@ class EngagementPortal(CustomerPortal):
             {
                 "deliverable": deliverable_sudo,
                 "engagement": deliverable_sudo.engagement_id,
+                "can_answer": self._portal_may_answer(deliverable_sudo, access_token),
                 "message": message,
                 "page_name": "deliverable",
             },
@@ -171,6 +191,9 @@ class EngagementPortal(CustomerPortal):
             "engagement.deliverable", deliverable_id, access_token
         )
         if deliverable_sudo is None or not deliverable_sudo.attachment:
+            return request.not_found()
+        if not deliverable_sudo.signed_document_intact:
+            # Its bytes no longer match the hash taken at signature: not the signed one.
             return request.not_found()
         content = base64.b64decode(deliverable_sudo.with_context(bin_size=False).attachment)
         filename = deliverable_sudo.attachment_name or f"{deliverable_sudo.name}.pdf"
@@ -222,6 +245,7 @@ class EngagementPortal(CustomerPortal):
             {
                 "change_order": change_order_sudo,
                 "engagement": change_order_sudo.engagement_id,
+                "can_answer": self._portal_may_answer(change_order_sudo, access_token),
                 "message": message,
                 "page_name": "change_order",
             },

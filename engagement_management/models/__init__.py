@@ -1,3 +1,5 @@
+from . import engagement_workflow_mixin
+from . import engagement_portal_fields_mixin
 from . import engagement_signature_mixin
 from . import engagement_stage
 from . import engagement_stage_gate
@@ -19,3 +21,4 @@ from . import engagement_margin_review_line
 from . import res_users
 from . import engagement_portfolio
 from . import account_analytic_line
+from . import ir_attachment

@@ -8,12 +8,6 @@ from odoo.tools import float_is_zero
 from ..tools import lock_for_change
 from .engagement_engagement import FINANCE_GROUPS, GROUP_FINANCE, GROUP_MANAGER
 
-# The workflow methods' own writes carry this object in the context. Only Python code in
-# this process can hold it (JSON and XML-RPC cannot), so no client can move a change
-# order past its workflow with a plain ``write``. See ``_GATE_OVERRIDE`` for the same idea.
-_WORKFLOW = object()
-
-
 STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -34,40 +28,15 @@ TERMS_FIELDS = frozenset(
         "category",
         "reason",
         "requested_by_id",
+        "date_requested",
         "revenue_delta",
         "cost_delta",
         "hours_delta",
         "schedule_delta_days",
-        "compensated_change_order_id",
+        "countersigned_file",
+        "countersigned_filename",
     }
 )
-# Written by the workflow methods only.
-WORKFLOW_FIELDS = frozenset(
-    {
-        "name",
-        "state",
-        "submitted_by_id",
-        "submitted_on",
-        "manager_approved_by_id",
-        "manager_approved_on",
-        "finance_approved_by_id",
-        "finance_approved_on",
-        "rejected_by_id",
-        "rejected_on",
-        "rejection_reason",
-        "signature_method",
-        "applied_by_id",
-        "applied_on",
-        "sale_order_line_id",
-        "signed_by",
-        "signed_partner_id",
-        "signature",
-        "signed_on",
-        "signed_document_hash",
-    }
-)
-# The countersigned copy is uploaded while the change order waits for its signature.
-UPLOAD_FIELDS = frozenset({"countersigned_file", "countersigned_filename"})
 
 
 class EngagementChangeOrder(models.Model):
@@ -86,11 +55,42 @@ class EngagementChangeOrder(models.Model):
         "engagement.signature.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "engagement.portal.fields.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "title"]
     _document_fields = (("countersigned_file", "countersigned_filename"),)
+    # What the customer's page and PDF of a change order show (/my/change_orders): the
+    # price of the change, never its cost or what was said of it inside.
+    _portal_fields = frozenset(
+        {
+            "name",
+            "title",
+            "engagement_id",
+            "partner_id",
+            "company_id",
+            "currency_id",
+            "category",
+            "date_requested",
+            "description",
+            "reason",
+            "revenue_delta",
+            "hours_delta",
+            "schedule_delta_days",
+            "state",
+            "sent_on",
+            "manager_approved_by_id",
+            "manager_approved_on",
+            "signed_by",
+            "signed_on",
+            "signature",
+            "signed_document_hash",
+            "signed_document_intact",
+            "customer_reject_reason",
+            "access_url",
+        }
+    )
 
     # Identity
     name = fields.Char(
@@ -105,9 +105,18 @@ class EngagementChangeOrder(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(related="engagement_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="engagement_id.currency_id", store=True)
+    # The currency and the customer are terms: taken from the engagement while a draft,
+    # then kept, whatever later happens to the engagement.
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_terms_from_engagement", store=True, precompute=True
+    )
     partner_id = fields.Many2one(
-        related="engagement_id.partner_id", string="Customer", store=True, index=True
+        "res.partner",
+        string="Customer",
+        compute="_compute_terms_from_engagement",
+        store=True,
+        precompute=True,
+        index=True,
     )
     engagement_manager_id = fields.Many2one(
         related="engagement_id.user_id", string="Engagement Manager", store=True
@@ -157,9 +166,17 @@ class EngagementChangeOrder(models.Model):
     )
     submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True, copy=False)
     submitted_on = fields.Datetime(readonly=True, copy=False)
+    sent_on = fields.Datetime(
+        string="Sent to the Customer On",
+        readonly=True,
+        copy=False,
+        help="When the approved change order went to the customer: from then on they see it.",
+    )
     needs_finance_approval = fields.Boolean(
         compute="_compute_needs_finance_approval",
-        help="Its impact is above the company's threshold: Finance approves too.",
+        store=True,
+        help="Its impact is above the company's threshold: Finance approves too. Decided "
+        "while a draft, then kept with the terms.",
     )
     manager_approved_by_id = fields.Many2one(
         "res.users", string="Approved By (Manager)", readonly=True, copy=False
@@ -171,7 +188,14 @@ class EngagementChangeOrder(models.Model):
     finance_approved_on = fields.Datetime(string="Approved On (Finance)", readonly=True, copy=False)
     rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False)
     rejected_on = fields.Datetime(readonly=True, copy=False)
-    rejection_reason = fields.Text(readonly=True, copy=False)
+    rejection_reason = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why it was turned down inside; never shown to the customer.",
+    )
+    customer_reject_reason = fields.Text(
+        string="Customer's Reason", readonly=True, copy=False, help="What the customer wrote."
+    )
     signature_method = fields.Selection(
         [("customer", "Signed by the Customer"), ("countersigned", "Countersigned Copy Uploaded")],
         readonly=True,
@@ -209,10 +233,18 @@ class EngagementChangeOrder(models.Model):
             else:
                 order.display_name = order.title or _("New Change Order")
 
-    @api.depends("revenue_delta", "cost_delta", "currency_id", "company_id")
-    @api.depends_context("company")
+    @api.depends("engagement_id.currency_id", "engagement_id.partner_id")
+    def _compute_terms_from_engagement(self):
+        for order in self:
+            if order.state == "draft" or not order.currency_id:
+                order.currency_id = order.engagement_id.currency_id
+                order.partner_id = order.engagement_id.partner_id
+
+    @api.depends("revenue_delta", "cost_delta", "currency_id", "company_id", "date_requested")
     def _compute_needs_finance_approval(self):
         for order in self:
+            if order.state != "draft":
+                continue
             company = order.company_id or self.env.company
             threshold = company.engagement_co_finance_threshold
             impact = max(abs(order.revenue_delta), abs(order.cost_delta))
@@ -265,15 +297,76 @@ class EngagementChangeOrder(models.Model):
 
     # ------------------------------------------------------------------ CRUD
 
+    # ------------------------------------------------------------------ the guard's hooks
+
+    def _workflow_fields(self):
+        return super()._workflow_fields() | {
+            "name",
+            "currency_id",
+            "partner_id",
+            "needs_finance_approval",
+            "submitted_by_id",
+            "submitted_on",
+            "sent_on",
+            "manager_approved_by_id",
+            "manager_approved_on",
+            "finance_approved_by_id",
+            "finance_approved_on",
+            "rejected_by_id",
+            "rejected_on",
+            "rejection_reason",
+            "customer_reject_reason",
+            "signature_method",
+            "applied_by_id",
+            "applied_on",
+            "sale_order_line_id",
+            "compensated_change_order_id",
+        }
+
+    def _workflow_create_fields(self):
+        # The number comes from the sequence in create; what a compensation undoes is
+        # set when it is raised.
+        return super()._workflow_create_fields() | {"name", "compensated_change_order_id"}
+
+    def _is_frozen(self):
+        """An applied change order is on the engagement's record for good."""
+        self.ensure_one()
+        return self.state == "applied"
+
+    def _terms_fields(self):
+        return TERMS_FIELDS
+
+    def _terms_editable(self):
+        """The terms change while a draft; the countersigned copy is filed while the
+        customer's answer is awaited."""
+        self.ensure_one()
+        return self.state == "draft"
+
+    def _check_frozen(self, vals):
+        # The copy the customer countersigned is uploaded once approved, before it is filed.
+        uploads = {"countersigned_file", "countersigned_filename"} & set(vals)
+        if uploads and not self._in_workflow():
+            waiting = self.filtered(lambda order: order.state in ("draft", "submitted", "approved"))
+            if waiting != self:
+                raise UserError(
+                    _(
+                        "%s is no longer waiting for a countersigned copy.",
+                        (self - waiting)[0].display_name,
+                    )
+                )
+            vals = {name: value for name, value in vals.items() if name not in uploads}
+        return super()._check_frozen(vals)
+
+    def _locked_binary_fields(self):
+        self.ensure_one()
+        if self.state in ("signed", "applied"):
+            return frozenset({"signature", "countersigned_file"})
+        return frozenset()
+
+    # ------------------------------------------------------------------ CRUD
+
     @api.model_create_multi
     def create(self, vals_list):
-        if self.env.context.get("engagement_change_order_workflow") is not _WORKFLOW:
-            for vals in vals_list:
-                forbidden = (WORKFLOW_FIELDS - {"name"}) & set(vals)
-                if vals.get("state", "draft") != "draft" or forbidden:
-                    raise UserError(
-                        _("A change order starts as a draft; its workflow sets the rest.")
-                    )
         Engagement = self.env["engagement.engagement"]
         for vals in vals_list:
             company = Engagement.browse(vals.get("engagement_id")).sudo().company_id
@@ -284,70 +377,6 @@ class EngagementChangeOrder(models.Model):
                 or "/"
             )
         return super().create(vals_list)
-
-    def write(self, vals):
-        if self.env.context.get("engagement_change_order_workflow") is not _WORKFLOW:
-            self._check_writable(set(vals))
-        return super().write(vals)
-
-    def _check_writable(self, field_names):
-        """Refuse a plain write past the workflow: state and approvals, the terms once
-        submitted, anything at all once applied (bar the chatter)."""
-        mail_fields = set(self.env["mail.thread"]._fields) | set(
-            self.env["mail.activity.mixin"]._fields
-        )
-        # The portal token is bookkeeping: (re)generated or spent in any state.
-        field_names = field_names - mail_fields - {"access_token"}
-        if not field_names:
-            return
-        workflow = field_names & WORKFLOW_FIELDS
-        if workflow:
-            raise UserError(
-                _(
-                    "The state, approvals and signature of a change order change through its "
-                    "workflow buttons only (%s).",
-                    ", ".join(sorted(workflow)),
-                )
-            )
-        for order in self:
-            if order.state == "applied":
-                raise UserError(
-                    _(
-                        "%s is applied and cannot change any more; create a compensating "
-                        "change order to undo it.",
-                        order.display_name,
-                    )
-                )
-            if order.state != "draft" and field_names & TERMS_FIELDS:
-                raise UserError(
-                    _(
-                        "%(order)s is %(state)s: its terms are frozen. Cancel it and raise a "
-                        "new change order to change them.",
-                        order=order.display_name,
-                        state=order._state_label(),
-                    )
-                )
-            if field_names & UPLOAD_FIELDS and order.state not in (
-                "draft",
-                "submitted",
-                "approved",
-            ):
-                raise UserError(
-                    _("%s is no longer waiting for a countersigned copy.", order.display_name)
-                )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_drafts(self):
-        for order in self:
-            if order.state != "draft":
-                raise UserError(
-                    _(
-                        "%(order)s is %(state)s: only draft change orders can be deleted; "
-                        "cancel it instead.",
-                        order=order.display_name,
-                        state=order._state_label(),
-                    )
-                )
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
@@ -362,7 +391,7 @@ class EngagementChangeOrder(models.Model):
             raise AccessError(message)
 
     def _workflow_write(self, vals):
-        return self.sudo().with_context(engagement_change_order_workflow=_WORKFLOW).write(vals)
+        return self.sudo()._workflow().write(vals)
 
     def _log(self, body, author=None):
         """Post on the change order and on its engagement, as the acting user (or
@@ -375,13 +404,6 @@ class EngagementChangeOrder(models.Model):
                 subtype_xmlid="mail.mt_note",
                 author_id=author,
             )
-
-    def _record_signature(self, signed_by, signature=None, partner=None):
-        # The mixin writes the signature fields, which only the workflow may write.
-        workflow = self.with_context(engagement_change_order_workflow=_WORKFLOW)
-        return super(EngagementChangeOrder, workflow)._record_signature(
-            signed_by, signature=signature, partner=partner
-        )
 
     def _get_signed_document(self):
         """The countersigned copy when one was uploaded, else the terms the customer signs."""
@@ -415,10 +437,11 @@ class EngagementChangeOrder(models.Model):
         return self.state == "approved"
 
     def _portal_is_visible(self):
-        """The customer sees what was submitted (never drafts, even cancelled ones);
-        the portal record rule says the same."""
+        """The customer sees what was sent to them once approved; what was only ever
+        discussed inside (drafts, orders rejected or cancelled before approval) stays
+        internal. The portal record rule says the same."""
         self.ensure_one()
-        return self.state != "draft" and bool(self.submitted_on)
+        return bool(self.sent_on)
 
     def _is_customer_answer(self):
         """The customer answers: through the portal, which checked their access and calls
@@ -530,7 +553,7 @@ class EngagementChangeOrder(models.Model):
                 )
             complete = not (needs_manager and needs_finance)
             if complete:
-                vals["state"] = "approved"
+                vals.update(state="approved", sent_on=now)
             plan.append((order, role, vals, complete))
         for order, role, vals, complete in plan:
             order._workflow_write(vals)
@@ -601,7 +624,7 @@ class EngagementChangeOrder(models.Model):
                 "state": "rejected",
                 "rejected_by_id": partner.user_ids.filtered("share")[:1].id,
                 "rejected_on": fields.Datetime.now(),
-                "rejection_reason": reason,
+                "customer_reject_reason": reason,
                 "access_token": False,
             }
         )
@@ -619,25 +642,11 @@ class EngagementChangeOrder(models.Model):
         return True
 
     def action_sign(self, signed_by, signature=None, partner=None):
-        """The customer's signature of an approved change order.
-
-        Called by the customer (portal routes call it once they checked the customer's
-        access, ``partner`` being who signed) or by an engagement manager recording a
-        signature given in person. The signing link is spent.
-        """
-        self.check_access("read")
-        user = self.env.user
-        for order in self:
-            # The customer signs on the portal, which checks their access and calls this
-            # as superuser; a portal user's direct call is refused.
-            if not (self.env.is_superuser() or (not user.share and user.has_group(GROUP_MANAGER))):
-                raise AccessError(
-                    _(
-                        "Only the customer or an engagement manager can sign %s; the "
-                        "customer signs on the portal.",
-                        order.display_name,
-                    )
-                )
+        """The customer's signature of an approved change order, from the portal (its
+        routes check the customer's access, then call this as superuser; ``partner`` is
+        who signed). A signature given on paper is filed with the countersigned copy
+        (``action_upload_countersigned``). The signing link is spent."""
+        self._check_customer_answer()
         lock_for_change(self)
         self._check_state(("approved",), _("signed"))
         customer_answer = self._is_customer_answer()

@@ -6,31 +6,6 @@ from odoo.exceptions import AccessError, UserError
 from ..tools import lock_for_change
 from .engagement_engagement import GROUP_MANAGER
 
-# Bookkeeping a signed deliverable still accepts: being superseded, its portal token
-# being spent, and the chatter's main attachment. Its content and state never change.
-SIGNED_WRITABLE_FIELDS = frozenset(
-    {"is_current", "superseded_by_id", "access_token", "message_main_attachment_id"}
-)
-CLOSED_STATES = ("signed", "cancelled")
-# The state, the review and the signature move through the workflow methods only.
-WORKFLOW_FIELDS = frozenset(
-    {
-        "state",
-        "review_state",
-        "reviewed_by_id",
-        "reviewed_on",
-        "submitted_on",
-        "reject_reason",
-        "signed_on_paper",
-        "signed_by",
-        "signed_partner_id",
-        "signature",
-        "signed_on",
-        "signed_document_hash",
-    }
-)
-_WORKFLOW = object()
-
 
 class EngagementDeliverable(models.Model):
     _name = "engagement.deliverable"
@@ -40,10 +15,34 @@ class EngagementDeliverable(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "engagement.signature.mixin",
+        "engagement.portal.fields.mixin",
     ]
     _order = "engagement_id, type_id, version desc, id desc"
     _check_company_auto = True
     _document_fields = (("attachment", "attachment_name"),)
+    # What the customer's page of a deliverable shows (/my/deliverables).
+    _portal_fields = frozenset(
+        {
+            "name",
+            "engagement_id",
+            "partner_id",
+            "company_id",
+            "type_id",
+            "version",
+            "is_current",
+            "state",
+            "submitted_on",
+            "attachment",
+            "attachment_name",
+            "signed_by",
+            "signed_on",
+            "signature",
+            "signed_document_hash",
+            "signed_document_intact",
+            "reject_reason",
+            "access_url",
+        }
+    )
 
     # Identity
     name = fields.Char(required=True, tracking=True)
@@ -125,60 +124,56 @@ class EngagementDeliverable(models.Model):
         for deliverable in self:
             deliverable.access_url = f"/my/deliverables/{deliverable.id}"
 
-    # ------------------------------------------------------------------ immutability
+    # ------------------------------------------------------------------ the guard's hooks
 
-    def _check_not_signed(self, vals=None):
-        """A signed version is the record of what the customer agreed to: frozen."""
-        if vals is not None and not set(vals) - SIGNED_WRITABLE_FIELDS:
-            return
-        signed = self.filtered(lambda deliverable: deliverable.state == "signed")
-        if signed:
-            raise UserError(
-                _(
-                    "%(deliverables)s is signed and cannot be changed or deleted; "
-                    "create a new version instead.",
-                    deliverables=", ".join(signed.mapped("display_name")),
-                )
-            )
+    def _workflow_fields(self):
+        return super()._workflow_fields() | {
+            "review_state",
+            "reviewed_by_id",
+            "reviewed_on",
+            "submitted_on",
+            "reject_reason",
+            "signed_on_paper",
+            "version",
+            "previous_id",
+            "superseded_by_id",
+            "is_current",
+        }
 
-    def _check_workflow_fields(self, vals, creating=False):
-        """Refuse setting the state, review or signature by a plain create/write
-        (a new draft may state its defaults)."""
-        if self.env.context.get("engagement_deliverable_workflow") is _WORKFLOW:
-            return
-        defaults = {"state": "draft", "review_state": "none"}
-        forbidden = sorted(
-            name
-            for name in WORKFLOW_FIELDS & set(vals)
-            if not creating or (vals[name] and vals[name] != defaults.get(name))
-        )
-        if forbidden:
-            raise UserError(
-                _(
-                    "The state, review and signature of a deliverable change through its "
-                    "workflow buttons only (%s).",
-                    ", ".join(forbidden),
-                )
-            )
+    def _workflow_create_defaults(self):
+        return {
+            **super()._workflow_create_defaults(),
+            "review_state": "none",
+            "version": 1,
+            "is_current": True,
+        }
 
-    def _workflow(self):
-        return self.with_context(engagement_deliverable_workflow=_WORKFLOW)
+    def _is_frozen(self):
+        """A signed version is the record of what the customer agreed to."""
+        self.ensure_one()
+        return self.state == "signed"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_workflow_fields(vals, creating=True)
-        return super().create(vals_list)
+    def _frozen_writable_fields(self):
+        # Being superseded by a new version is all that still happens to a signed one.
+        return super()._frozen_writable_fields() | {"is_current", "superseded_by_id"}
 
-    def write(self, vals):
-        self._check_not_signed(vals)
-        self._check_workflow_fields(vals)
-        return super().write(vals)
+    def _terms_fields(self):
+        return frozenset({"engagement_id", "type_id", "attachment", "attachment_name"})
 
-    # Not at uninstall: the addon's records all go then, signed ones included.
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_signed(self):
-        self._check_not_signed()
+    def _terms_editable(self):
+        """The document reviewers approved is the one the customer gets: it changes
+        while a draft is not in review or approved, and in a new version after that."""
+        self.ensure_one()
+        return self.state == "draft" and self.review_state in ("none", "returned")
+
+    def _is_deletable(self):
+        self.ensure_one()
+        return self.state != "signed"
+
+    def _portal_is_visible(self):
+        """The customer sees what was sent to them; a draft never sent stays internal."""
+        self.ensure_one()
+        return bool(self.submitted_on)
 
     # ------------------------------------------------------------------ signature hook
 
@@ -329,21 +324,12 @@ class EngagementDeliverable(models.Model):
         self.ensure_one()
         return self.state == "submitted" and self.is_current
 
-    def _check_can_record_customer_answer(self):
-        """The portal signs as superuser after its own access check; inside, only
-        engagement managers record what the customer answered."""
-        if not (self.env.is_superuser() or self.env.user.has_group(GROUP_MANAGER)):
-            raise AccessError(
-                _("Only the customer, or an engagement manager for them, can sign or reject.")
-            )
-        self.check_access("write")
-
     def action_sign(self, signed_by, signature=None, partner=None):
         """Record the customer's signature; the portal calls this after its access check.
         Of two signers at once, one signs; the other is told to reload."""
         lock_for_change(self)
         self._check_signable()
-        self._check_can_record_customer_answer()
+        self._check_customer_answer()
         if isinstance(partner, int):
             partner = self.env["res.partner"].browse(partner).exists()
         self._workflow()._record_signature(signed_by, signature=signature, partner=partner)
@@ -388,7 +374,7 @@ class EngagementDeliverable(models.Model):
             raise UserError(_("Rejecting a deliverable needs a reason."))
         lock_for_change(self)
         self._check_signable()
-        self._check_can_record_customer_answer()
+        self._check_customer_answer()
         if isinstance(partner, int):
             partner = self.env["res.partner"].browse(partner).exists()
         self._workflow().sudo().write(
@@ -412,7 +398,7 @@ class EngagementDeliverable(models.Model):
             raise UserError(_("Upload the countersigned document."))
         lock_for_change(self)
         self._check_signable()
-        self.write({"attachment": attachment, "attachment_name": attachment_name})
+        self._workflow().write({"attachment": attachment, "attachment_name": attachment_name})
         self._workflow()._record_signature(signed_by)
         self._mark_signed(paper=True)
         return True
@@ -458,7 +444,7 @@ class EngagementDeliverable(models.Model):
         if not self.is_current:
             raise UserError(_("%s already has a newer version.", self.display_name))
         self.check_access("write")
-        new_version = self.copy(self._get_new_version_values())
+        new_version = self._workflow().copy(self._get_new_version_values())
         self._workflow().write(self._get_superseded_values(new_version))
         self._log(
             _(

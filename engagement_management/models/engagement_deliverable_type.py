@@ -5,8 +5,10 @@ class EngagementDeliverableType(models.Model):
     """A kind of document the customer signs off (SOW, BRD, ...), with its internal review."""
 
     _name = "engagement.deliverable.type"
+    _inherit = ["engagement.portal.fields.mixin"]
     _description = "Engagement Deliverable Type"
     _order = "sequence, id"
+    _portal_fields = frozenset({"name"})
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)

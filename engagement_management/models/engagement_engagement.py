@@ -49,9 +49,30 @@ FIGURE_FIELDS = (
 class EngagementEngagement(models.Model):
     _name = "engagement.engagement"
     _description = "Engagement"
-    _inherit = ["portal.mixin", "rating.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "rating.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "engagement.workflow.mixin",
+        "engagement.portal.fields.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
+    # What the customer's page of an engagement shows (/my/engagements).
+    _portal_fields = frozenset(
+        {
+            "name",
+            "code",
+            "partner_id",
+            "company_id",
+            "stage_id",
+            "date_start",
+            "date_end",
+            "user_id",
+            "access_url",
+        }
+    )
     _rec_names_search = ["name", "code", "partner_id"]
 
     # Identity
@@ -155,11 +176,19 @@ class EngagementEngagement(models.Model):
         string="Still Needed for the Next Stage", compute="_compute_next_stage"
     )
     next_stage_ready = fields.Boolean(compute="_compute_next_stage")
+    # Two healths, kept apart: the figures' (one rule, money.health, written by the
+    # nightly job and Refresh Health) and the one the PM reports in the latest status
+    # report. Neither is typed on the engagement.
     health = fields.Selection(
         HEALTH_STATES,
+        string="Health (Figures)",
         default="green",
         required=True,
+        readonly=True,
+        copy=False,
         tracking=True,
+        help="From the figures and the company's thresholds (Settings), evaluated nightly "
+        "and on Refresh Health.",
     )
     date_health_change = fields.Date(
         string="Health Since",
@@ -167,6 +196,13 @@ class EngagementEngagement(models.Model):
         readonly=True,
         copy=False,
         help="When the health last changed: since when an off-track engagement is off track.",
+    )
+    reported_health = fields.Selection(
+        HEALTH_STATES,
+        string="Health (Reported)",
+        compute="_compute_reported_health",
+        store=True,
+        help="What the project manager reported in the latest status report.",
     )
     forecast_below_target = fields.Boolean(
         string="Forecast Under Target",
@@ -236,7 +272,13 @@ class EngagementEngagement(models.Model):
 
     # Deliverables, templates, status reports and the close
     template_id = fields.Many2one(
-        "engagement.template", string="Template", check_company=True, copy=False, tracking=True
+        "engagement.template",
+        string="Template",
+        check_company=True,
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Chosen when the engagement is created: its deliverables and gates come from it.",
     )
     deliverable_ids = fields.One2many(
         "engagement.deliverable", "engagement_id", string="Deliverables"
@@ -367,6 +409,12 @@ class EngagementEngagement(models.Model):
         )
         for engagement in self:
             engagement.sale_order_count = counts.get(engagement, 0)
+
+    @api.depends("status_report_ids.health", "status_report_ids.date")
+    def _compute_reported_health(self):
+        for engagement in self:
+            latest = engagement.status_report_ids.sorted(lambda r: (r.date, r.id))[-1:]
+            engagement.reported_health = latest.health or False
 
     @api.depends(
         "budget_revenue",
@@ -805,6 +853,35 @@ class EngagementEngagement(models.Model):
             ]
         )
 
+    # ------------------------------------------------------------------ the guard's hooks
+
+    def _workflow_fields(self):
+        return super()._workflow_fields() | {
+            "code",
+            "template_id",
+            "health",
+            "date_health_change",
+            "forecast_below_target",
+            "date_forecast_below_target",
+            "satisfaction_score",
+        }
+
+    def _workflow_create_fields(self):
+        # The template is chosen when the engagement is created (it makes its deliverables
+        # and gate lines); a reference may come with an import.
+        return super()._workflow_create_fields() | {"code", "template_id"}
+
+    def _workflow_create_defaults(self):
+        return {**super()._workflow_create_defaults(), "health": "green"}
+
+    def _check_unlink_allowed(self):
+        """What the customer signed and the change orders past their draft are kept:
+        their engagement is archived, not deleted (deleting it would take them along)."""
+        super()._check_unlink_allowed()
+        kept = self.sudo()
+        kept.deliverable_ids._check_unlink_allowed()
+        kept.change_order_ids._check_unlink_allowed()
+
     # ------------------------------------------------------------------ CRUD
 
     @api.model_create_multi
@@ -832,6 +909,7 @@ class EngagementEngagement(models.Model):
 
     def write(self, vals):
         moving = self.browse()
+        records = self
         if vals.get("stage_id"):
             target = self.env["engagement.stage"].browse(vals["stage_id"]).exists()
             if not target:
@@ -845,12 +923,16 @@ class EngagementEngagement(models.Model):
                 moving._check_stage_change(target)
             if moving:
                 vals = dict(vals, date_last_stage_update=fields.Datetime.now())
+                # The move is tracked in the chatter whatever context the client sent.
+                records = self.with_context(tracking_disable=False, mail_notrack=False)
         elif "stage_id" in vals:
             raise UserError(_("An engagement always has a stage."))
         dated = self._get_dated_changes(vals)
-        res = super().write(vals)
+        res = super(EngagementEngagement, records).write(vals)
         for records, date_field in dated:
-            super(EngagementEngagement, records).write({date_field: fields.Date.today()})
+            super(EngagementEngagement, records._workflow()).write(
+                {date_field: fields.Date.today()}
+            )
         if moving:
             moving._on_stage_entered()
         # Field gates read any field, so what the next stage needs is stale after any write.
@@ -873,6 +955,27 @@ class EngagementEngagement(models.Model):
                 )
             )
         return [(records, field) for records, field in dated if records]
+
+    @api.constrains("project_id", "partner_id", "company_id")
+    def _check_project_customer(self):
+        for engagement in self:
+            project = engagement.sudo().project_id
+            if not project:
+                continue
+            partner = project.partner_id.commercial_partner_id
+            if (partner and partner != engagement.partner_id.commercial_partner_id) or (
+                project.company_id and project.company_id != engagement.company_id
+            ):
+                raise ValidationError(
+                    _(
+                        "%(engagement)s is for %(customer)s (%(company)s): the project "
+                        "%(project)s is for another customer or company.",
+                        engagement=engagement.display_name,
+                        customer=engagement.partner_id.display_name,
+                        company=engagement.company_id.name,
+                        project=project.display_name,
+                    )
+                )
 
     @api.constrains("lead_id", "partner_id")
     def _check_lead_partner(self):
@@ -938,13 +1041,6 @@ class EngagementEngagement(models.Model):
             values = engagement.template_id._prepare_deliverable_values(engagement)
             self.env["engagement.deliverable"].sudo().create(values)
 
-    def _update_health_from_reports(self):
-        """The latest status report's health is the engagement's health."""
-        for engagement in self:
-            latest = engagement.status_report_ids.sorted(lambda r: (r.date, r.id))[-1:]
-            if latest and engagement.health != latest.health:
-                engagement.sudo().health = latest.health
-
     def rating_apply(self, rate, token=None, rating=None, feedback=None, **kwargs):
         rating = super().rating_apply(rate, token=token, rating=rating, feedback=feedback, **kwargs)
         self._update_satisfaction_score()
@@ -966,7 +1062,7 @@ class EngagementEngagement(models.Model):
             )
         )
         for engagement in self:
-            engagement.sudo().satisfaction_score = groups.get(engagement.id, 0.0)
+            engagement.sudo()._workflow().satisfaction_score = groups.get(engagement.id, 0.0)
 
     def _create_delivery_project(self):
         """Hook: the delivery project, from the template's project template when set."""
@@ -1003,23 +1099,20 @@ class EngagementEngagement(models.Model):
             if engagement.health == health:
                 continue
             previous = engagement.health
-            engagement.health = health
+            engagement._workflow().health = health
             changed |= engagement
+            # The note names no figure: the engagement manager may not be allowed to
+            # read them, and activities are read by every member of the engagement.
             engagement.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Health: %s", labels[health]),
                 note=_(
                     "The figures moved %(engagement)s from %(previous)s to %(health)s: "
-                    "cost %(cost)s of a %(budget)s budget, %(progress).0f%% done, forecast "
-                    "margin %(forecast).1f%% (target %(target).1f%%).",
+                    "compare its cost, progress and forecast margin with the budget and "
+                    "the target on its Profitability tab.",
                     engagement=engagement.display_name,
                     previous=labels[previous],
                     health=labels[health],
-                    cost=engagement.cost_actual,
-                    budget=engagement.revised_cost,
-                    progress=engagement.percent_complete,
-                    forecast=engagement.forecast_margin_pct,
-                    target=engagement.target_margin_pct,
                 ),
                 user_id=(engagement.user_id or self.env.user).id,
             )
@@ -1031,8 +1124,10 @@ class EngagementEngagement(models.Model):
         below = self.filtered(
             lambda e: e.revised_revenue and e.forecast_margin_pct < e.target_margin_pct
         )
-        (below - self.filtered("forecast_below_target")).forecast_below_target = True
-        ((self - below) & self.filtered("forecast_below_target")).forecast_below_target = False
+        (below - self.filtered("forecast_below_target"))._workflow().forecast_below_target = True
+        ((self - below) & self.filtered("forecast_below_target"))._workflow().write(
+            {"forecast_below_target": False}
+        )
 
     @api.model
     def _cron_update_health(self):

@@ -6,6 +6,7 @@ class EngagementGateLine(models.Model):
     """An engagement's record of an approval or a checklist item: who confirmed it, when."""
 
     _name = "engagement.gate.line"
+    _inherit = ["engagement.workflow.mixin"]
     _description = "Engagement Gate Confirmation"
     _order = "stage_sequence, gate_sequence, id"
 
@@ -33,13 +34,19 @@ class EngagementGateLine(models.Model):
         "An engagement has one confirmation per gate.",
     )
 
+    def _workflow_fields(self):
+        return super()._workflow_fields() | {"state", "done_by_id", "done_date"}
+
+    def _workflow_create_defaults(self):
+        return {**super()._workflow_create_defaults(), "state": "pending"}
+
     def action_confirm(self):
         for line in self:
             if line.state == "done":
                 raise UserError(_("“%s” is already confirmed.", line.name))
             line._check_can_confirm()
         # Lines are read-only to users: this method is the only way to confirm one.
-        self.sudo().write(
+        self.sudo()._workflow().write(
             {"state": "done", "done_by_id": self.env.user.id, "done_date": fields.Datetime.now()}
         )
         for line in self:
@@ -57,7 +64,7 @@ class EngagementGateLine(models.Model):
     def action_reset(self):
         for line in self:
             line._check_can_confirm()
-        self.sudo().write({"state": "pending", "done_by_id": False, "done_date": False})
+        self.sudo()._workflow().write({"state": "pending", "done_by_id": False, "done_date": False})
         for line in self:
             line._post_on_engagement(
                 _("“%(gate)s” withdrawn by %(user)s.", gate=line.name, user=self.env.user.name)

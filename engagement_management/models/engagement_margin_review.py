@@ -21,7 +21,7 @@ SNAPSHOT_FIELDS = [
 class EngagementMarginReview(models.Model):
     _name = "engagement.margin.review"
     _description = "Engagement Margin Review"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "engagement.workflow.mixin"]
     _order = "date_to desc, id desc"
     _check_company_auto = True
 
@@ -78,8 +78,14 @@ class EngagementMarginReview(models.Model):
         self._check_not_closed()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closed(self):
+    def _workflow_fields(self):
+        return super()._workflow_fields() | {"state", "date_closed"}
+
+    def _workflow_create_defaults(self):
+        return {**super()._workflow_create_defaults(), "state": "draft"}
+
+    def _check_unlink_allowed(self):
+        super()._check_unlink_allowed()
         self._check_not_closed()
 
     # ------------------------------------------------------------------ actions
@@ -96,7 +102,7 @@ class EngagementMarginReview(models.Model):
                 .search([("company_id", "=", review.company_id.id), ("is_closed", "=", False)])
             )
             period = engagements._get_period_amounts(review.date_from, review.date_to)
-            self.env["engagement.margin.review.line"].sudo().create(
+            self.env["engagement.margin.review.line"].sudo()._workflow().create(
                 [
                     {
                         "review_id": review.id,
@@ -108,7 +114,7 @@ class EngagementMarginReview(models.Model):
                     for engagement in engagements
                 ]
             )
-            review.state = "in_progress"
+            review._workflow().state = "in_progress"
             review.message_post(
                 body=_(
                     "Review started by %(user)s: %(count)s engagements.",
@@ -131,7 +137,7 @@ class EngagementMarginReview(models.Model):
                         count=review.pending_count,
                     )
                 )
-            review.write({"state": "closed", "date_closed": fields.Datetime.now()})
+            review._workflow().write({"state": "closed", "date_closed": fields.Datetime.now()})
             review.message_post(body=_("Review closed by %s.", self.env.user.name))
         return True
 

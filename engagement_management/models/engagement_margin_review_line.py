@@ -2,10 +2,12 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from .engagement_engagement import HEALTH_STATES
+from .engagement_margin_review import SNAPSHOT_FIELDS
 
 
 class EngagementMarginReviewLine(models.Model):
     _name = "engagement.margin.review.line"
+    _inherit = ["engagement.workflow.mixin"]
     _description = "Engagement Margin Review Line"
     _order = "review_id, id"
     _check_company_auto = True
@@ -52,6 +54,21 @@ class EngagementMarginReviewLine(models.Model):
         self.review_id._check_not_closed()
         return super().write(vals)
 
+    def _workflow_fields(self):
+        """The decision and the snapshot: what the review recorded, as it was."""
+        return super()._workflow_fields() | {
+            "review_id",
+            "engagement_id",
+            "currency_id",
+            "state",
+            "decided_by_id",
+            "date_decided",
+            *SNAPSHOT_FIELDS,
+            "period_revenue",
+            "period_cost",
+            "period_margin",
+        }
+
     def _check_decidable(self):
         self.review_id._check_finance()
         self.review_id._check_not_closed()
@@ -60,7 +77,7 @@ class EngagementMarginReviewLine(models.Model):
 
     def action_approve(self):
         self._check_decidable()
-        self.write(
+        self._workflow().write(
             {
                 "state": "approved",
                 "decided_by_id": self.env.user.id,
@@ -79,7 +96,7 @@ class EngagementMarginReviewLine(models.Model):
                 raise UserError(
                     _("Say why %s is flagged: a comment is needed.", line.engagement_id.name)
                 )
-            line.write(
+            line._workflow().write(
                 {
                     "state": "flagged",
                     "comment": text,

@@ -3,7 +3,7 @@ import binascii
 import hashlib
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import human_size
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -38,14 +38,26 @@ DEFAULT_DOCUMENT_MAX_SIZE_MB = 25.0
 
 
 class EngagementSignatureMixin(models.AbstractModel):
-    """A customer's sign-off, shared by deliverables and change orders.
+    """A customer's sign-off, and the workflow guard of the documents signed that way
+    (deliverables and change orders).
 
     Records who signed, when, the drawn signature and a hash of the signed document,
-    so a later change of the document can be detected; refuses a document upload that
-    is too large or not a document (``_check_document``).
+    so a later change of the document is detected; refuses a document upload that is
+    too large or not a document (``_check_document``).
+
+    On top of ``engagement.workflow.mixin`` (state, stamps and signature are the
+    workflow's), one guard for both models, told by hooks:
+
+    - ``_is_frozen()``: the record is what the customer agreed to (signed, applied):
+      nothing changes but ``_frozen_writable_fields()``, not even through the workflow,
+      and its signed binary fields (``_locked_binary_fields``) are frozen at the
+      attachment level too;
+    - ``_terms_fields()`` change only while ``_terms_editable()``;
+    - ``_is_deletable()`` says what may be deleted.
     """
 
     _name = "engagement.signature.mixin"
+    _inherit = ["engagement.workflow.mixin"]
     _description = "Engagement Customer Signature"
     # The uploaded documents, as (binary field, its file name field) pairs: every create
     # and write of them passes ``_check_document``.
@@ -61,6 +73,105 @@ class EngagementSignatureMixin(models.AbstractModel):
         readonly=True,
         help="SHA-256 of the document as it was signed.",
     )
+    signed_document_intact = fields.Boolean(
+        compute="_compute_signed_document_intact",
+        compute_sudo=True,
+        help="The document's bytes still match the hash taken when it was signed.",
+    )
+
+    # ------------------------------------------------------------------ the guard's hooks
+
+    def _workflow_fields(self):
+        return super()._workflow_fields() | {
+            "state",
+            "signed_by",
+            "signed_partner_id",
+            "signature",
+            "signed_on",
+            "signed_document_hash",
+        }
+
+    def _workflow_create_defaults(self):
+        return {**super()._workflow_create_defaults(), "state": "draft"}
+
+    def _is_frozen(self):
+        """Hook: whether this record is what the customer agreed to, for good."""
+        self.ensure_one()
+        return False
+
+    def _frozen_writable_fields(self):
+        """Hook: the bookkeeping a frozen record still accepts: its chatter, followers,
+        activities and ratings, and its portal token being spent."""
+        return (
+            frozenset(self.env["mail.thread"]._fields)
+            | frozenset(self.env["mail.activity.mixin"]._fields)
+            | {"access_token"}
+        )
+
+    def _terms_fields(self):
+        """Hook: what the customer is asked to agree to."""
+        return frozenset()
+
+    def _terms_editable(self):
+        """Hook: whether the terms may still change (the draft, before any review)."""
+        self.ensure_one()
+        return self.state == "draft"
+
+    def _is_deletable(self):
+        """Hook: whether this record may be deleted (a draft)."""
+        self.ensure_one()
+        return self.state == "draft"
+
+    def _locked_binary_fields(self):
+        self.ensure_one()
+        if not self._is_frozen():
+            return frozenset()
+        return frozenset({"signature"}) | {field for field, __ in self._document_fields}
+
+    # ------------------------------------------------------------------ the guard
+
+    def _check_frozen(self, vals):
+        changing = set(vals) - self._frozen_writable_fields()
+        if not changing:
+            return
+        frozen = self.filtered(lambda record: record._is_frozen())
+        if frozen:
+            raise UserError(
+                _(
+                    "%(records)s is %(state)s and cannot be changed: it is what the "
+                    "customer agreed to (%(fields)s). Raise a new version or a new one.",
+                    records=", ".join(frozen.mapped("display_name")),
+                    state=frozen[0]._state_label().lower(),
+                    fields=", ".join(sorted(changing)),
+                )
+            )
+        if self._in_workflow():
+            return
+        terms = changing & self._terms_fields()
+        locked = self.filtered(lambda record: not record._terms_editable())
+        if terms and locked:
+            raise UserError(
+                _(
+                    "%(records)s is %(state)s: its terms are frozen (%(fields)s). Raise a "
+                    "new version or a new one to change them.",
+                    records=", ".join(locked.mapped("display_name")),
+                    state=locked[0]._state_label(),
+                    fields=", ".join(sorted(terms)),
+                )
+            )
+
+    def _check_unlink_allowed(self):
+        super()._check_unlink_allowed()
+        kept = self.filtered(lambda record: not record._is_deletable())
+        if kept:
+            raise UserError(
+                _(
+                    "%(records)s is %(state)s: it is kept on the record and cannot be "
+                    "deleted (only drafts can be); cancel it instead.",
+                    records=", ".join(kept.mapped("display_name")),
+                    state=kept[0]._state_label(),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -69,8 +180,20 @@ class EngagementSignatureMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_frozen(vals)
         self._check_document_values(vals)
         return super().write(vals)
+
+    @api.depends("signed_document_hash")
+    def _compute_signed_document_intact(self):
+        for record in self:
+            if not record.signed_document_hash:
+                record.signed_document_intact = True
+                continue
+            record.signed_document_intact = (
+                hashlib.sha256(record._get_signed_document() or b"").hexdigest()
+                == record.signed_document_hash
+            )
 
     def _check_document_values(self, vals):
         for field_name, filename_field in self._document_fields:
@@ -153,6 +276,21 @@ class EngagementSignatureMixin(models.AbstractModel):
                     )
                 )
 
+    def _check_customer_answer(self):
+        """The customer's own answer (a signature, a rejection) comes from the portal
+        only: its routes check who the visitor is (a contact of the customer, or the
+        holder of the link sent to them) and then call as superuser. Nobody inside
+        answers for the customer: a signature given on paper is filed with the
+        countersigned document, by an engagement manager."""
+        if not self.env.su:
+            raise AccessError(
+                _(
+                    "Only the customer answers %s, on the portal. A signature given on "
+                    "paper is filed with the countersigned document.",
+                    ", ".join(self.mapped("display_name")),
+                )
+            )
+
     def _check_signature_image(self, signature):
         if not signature:
             return
@@ -172,7 +310,7 @@ class EngagementSignatureMixin(models.AbstractModel):
             raise UserError(_("A signature needs the signer's name."))
         self._check_signature_image(signature)
         for record in self:
-            record.sudo().write(
+            record.sudo()._workflow().write(
                 {
                     "signed_by": signed_by,
                     "signed_partner_id": partner.id if partner else False,

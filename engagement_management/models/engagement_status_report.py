@@ -4,9 +4,11 @@ from .engagement_engagement import HEALTH_STATES
 
 
 class EngagementStatusReport(models.Model):
-    """A periodic status update; the latest one sets the engagement's health."""
+    """A periodic status update by the PM; the latest one is the engagement's reported
+    health (kept apart from the health the figures give)."""
 
     _name = "engagement.status.report"
+    _inherit = ["engagement.workflow.mixin"]
     _description = "Engagement Status Report"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -34,14 +36,6 @@ class EngagementStatusReport(models.Model):
         for report in self:
             report.display_name = f"{report.engagement_id.display_name} – {report.date or ''}"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        reports = super().create(vals_list)
-        reports.engagement_id._update_health_from_reports()
-        return reports
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"health", "date"} & set(vals):
-            self.engagement_id._update_health_from_reports()
-        return res
+    def _workflow_fields(self):
+        # The author is who wrote it, never someone named by the client.
+        return super()._workflow_fields() | {"user_id"}

@@ -7,14 +7,17 @@ read / write / create / delete (``r``, ``w``, ``c``, ``d``; ``-`` when refused).
 - ``ACL``: what the group may do with the model at all (``ir.model.access``).
 - ``RECORD``: what it may do with one record of its own company belonging to an
   engagement it is NOT a member of (record rules on top of the ACL). The portal
-  user is a contact of that engagement's customer. ``None``: no sample record
+  user is a contact of that engagement's customer, and the sample change order was
+  submitted but never sent to the customer. ``None``: no sample record
   (wizards are transient and only their ACL matters; the PMO's SQL views show each
   user their own rows, which tests/test_engagement_portfolio.py checks).
 - ``ACTIONS``: whether the group may press each workflow button (``x``) or is refused
-  (``-``), on a record of an engagement the user follows (so a member of it; the portal
+  (``-``), on a record of an engagement the user is the project manager of (the portal
   user is a contact of its customer), in the state where the button applies, so that a
-  refusal is about the group and nothing else. Wizards count as created by the user.
-  The key is ``model.method``, with the case in brackets when the rights depend on it.
+  refusal is about the group and nothing else. Signing and rejecting for the customer
+  is refused to every group: the customer answers on the portal only. Wizards count
+  as created by the user. The key is ``model.method``, with the case in brackets when
+  the rights depend on it.
 """
 
 # (key, group xml id, label), in the column order of the tables below.
@@ -43,7 +46,7 @@ ACL = {
     "engagement.template":                  "---- r--- r--- r--- r--- rwcd ---- ----",
     "engagement.status.report":             "---- rwc- rwc- rwc- rwcd rwcd ---- ----",
     "engagement.margin.review":             "---- ---- ---- rwcd r--- rwcd ---- ----",
-    "engagement.margin.review.line":        "---- ---- ---- rwc- r--- rwc- ---- ----",
+    "engagement.margin.review.line":        "---- ---- ---- rw-- r--- rw-- ---- ----",
     "engagement.profitability.report":      "---- ---- ---- r--- r--- r--- ---- ----",
     "engagement.create.wizard":             "---- rwc- rwc- rwc- rwc- rwc- ---- ----",
     "engagement.stage.override.wizard":     "---- ---- ---- ---- ---- rwc- ---- ----",
@@ -62,11 +65,11 @@ RECORD = {
     "engagement.gate.line":                 "---- ---- ---- r--- r--- rwcd ---- ----",
     "engagement.deliverable.type":          "---- r--- r--- r--- r--- rwcd r--- ----",
     "engagement.deliverable":               "---- ---- r--- r--- rwcd rwcd r--- ----",
-    "engagement.change.order":              "---- ---- ---- r--- rwcd rwcd r--- ----",
+    "engagement.change.order":              "---- ---- ---- r--- rwcd rwcd ---- ----",
     "engagement.template":                  "---- r--- r--- r--- r--- rwcd ---- ----",
     "engagement.status.report":             "---- ---- ---- r--- rwcd rwcd ---- ----",
     "engagement.margin.review":             "---- ---- ---- rwcd r--- rwcd ---- ----",
-    "engagement.margin.review.line":        "---- ---- ---- rwc- r--- rwc- ---- ----",
+    "engagement.margin.review.line":        "---- ---- ---- rw-- r--- rw-- ---- ----",
     "engagement.profitability.report":      "---- ---- ---- r--- r--- r--- ---- ----",
     "engagement.create.wizard":             None,
     "engagement.stage.override.wizard":     None,
@@ -94,8 +97,8 @@ ACTIONS = {
     "engagement.deliverable.action_review_approve [Finance review]":    "-  -  -  x  -  x  -  -",
     "engagement.deliverable.action_review_return [Legal review]":       "-  -  x  -  -  -  -  -",
     "engagement.deliverable.action_submit":                             "-  x  x  x  x  x  -  -",
-    "engagement.deliverable.action_sign":                               "-  -  -  -  x  x  -  -",
-    "engagement.deliverable.action_reject":                             "-  -  -  -  x  x  -  -",
+    "engagement.deliverable.action_sign":                               "-  -  -  -  -  -  -  -",
+    "engagement.deliverable.action_reject":                             "-  -  -  -  -  -  -  -",
     "engagement.deliverable.action_mark_signed_paper":                  "-  -  -  -  x  x  -  -",
     "engagement.deliverable.action_cancel":                             "-  x  x  x  x  x  -  -",
     "engagement.deliverable.action_new_version":                        "-  x  x  x  x  x  -  -",
@@ -104,7 +107,7 @@ ACTIONS = {
     "engagement.change.order.action_approve [above, manager approved]": "-  -  -  x  -  x  -  -",
     "engagement.change.order.action_reject [under the threshold]":      "-  -  -  -  x  x  -  -",
     "engagement.change.order.action_reject [above the threshold]":      "-  -  -  x  x  x  -  -",
-    "engagement.change.order.action_sign":                              "-  -  -  -  x  x  -  -",
+    "engagement.change.order.action_sign":                              "-  -  -  -  -  -  -  -",
     "engagement.change.order.action_upload_countersigned":              "-  -  -  -  x  x  -  -",
     "engagement.change.order.action_apply":                             "-  -  -  -  x  x  -  -",
     "engagement.change.order.action_cancel [draft]":                    "-  x  x  x  x  x  -  -",
@@ -222,11 +225,12 @@ none (see *Companies apart* in the tests):
 
 {_table(RECORD)}
 
-**Each workflow button**, pressed by a member of the engagement (a follower of it; the
-portal user is a contact of its customer) on a record in the state where the button
+**Each workflow button**, pressed by a member of the engagement (its project manager;
+the portal user is a contact of its customer) on a record in the state where the button
 applies, so that a refusal is about the group: `x` allowed, `-` refused with an access
-error. A wizard's button counts its creation by the user. Buttons that only open a
-screen, and the opportunity's (they need Sales rights), are left out:
+error. Nobody signs or rejects for the customer: the customer answers on the portal. A
+wizard's button counts its creation by the user. Buttons that only open a screen, and
+the opportunity's (they need Sales rights), are left out:
 
 {_action_table()}
 """

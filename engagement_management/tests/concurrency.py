@@ -87,8 +87,9 @@ def purge(env, model, ids):
         return
     ids = tuple(ids)
     # Through the ORM, so that their files leave the filestore too; the fields' files
-    # (res_field set) are only found when the domain names res_field.
-    env["ir.attachment"].search(
+    # (res_field set) are only found when the domain names res_field. Once their
+    # records are gone: the files of a signed record are frozen while it exists.
+    attachments = env["ir.attachment"].search(
         [
             ("res_model", "=", model),
             ("res_id", "in", ids),
@@ -96,7 +97,7 @@ def purge(env, model, ids):
             ("res_field", "=", False),
             ("res_field", "!=", False),
         ]
-    ).unlink()
+    )
     for table, model_column, id_column in _BY_MODEL_AND_ID:
         env.cr.execute(
             SQL(
@@ -110,6 +111,7 @@ def purge(env, model, ids):
         )
     env.cr.execute(SQL("DELETE FROM %s WHERE id IN %s", SQL.identifier(env[model]._table), ids))
     env.invalidate_all()
+    attachments.unlink()
 
 
 class CommittedDataCase(TransactionCase):

@@ -82,6 +82,7 @@ class TestEngagementAccessMatrix(AccessMatrixCommon):
             for group, allowed in allowed_by_group.items():
                 env = self.env(user=self.users[group])
                 with self.subTest(action=key, group=group), self.rolled_back():
+                    case.make_member(self.users[group])
                     if allowed:
                         case.run(env)
                         self.env.flush_all()

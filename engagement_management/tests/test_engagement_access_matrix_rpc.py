@@ -66,6 +66,7 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
         spare_line = spare.gate_line_ids[:1]
         spare_line_values = {"engagement_id": spare.id, "gate_id": spare_line.gate_id.id}
         spare_line.unlink()
+        kept_line = spare.gate_line_ids.exists()[:1]
         spare_type = cls.env["engagement.deliverable.type"].create({"name": "Spare type"})
         draft_order = cls.env["engagement.change.order"].create(
             {
@@ -96,7 +97,12 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
                 {"stage_id": spare_stage.id, "name": "Audit done", "gate_type": "checklist"},
                 spare_gate,
             ),
-            "engagement.gate.line": ({"state": "done"}, spare_line_values, spare.gate_line_ids[:1]),
+            # Its state is the workflow's (action_confirm): the write names its gate again.
+            "engagement.gate.line": (
+                {"gate_id": kept_line.gate_id.id},
+                spare_line_values,
+                kept_line,
+            ),
             "engagement.deliverable.type": (
                 {"name": "BRD (renamed)"},
                 {"name": "Audit"},
@@ -253,6 +259,7 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
             case = self.action_cases[key]
             for group, allowed in allowed_by_group.items():
                 with self.subTest(action=key, group=group), self.rolled_back():
+                    case.make_member(self.users[group])
                     if allowed:
                         self.assertAllowed(self._action_call(group, case))
                     else:

@@ -159,20 +159,21 @@ class TestChangeOrderPortal(HttpCase, EngagementCommon):
         submitted = self._new_co("Extra interface")
         submitted.with_user(self.pm).action_submit()
         self.authenticate("em_co_portal_carla", "em_co_portal_carla")
+        # Submitted for the internal approval only: not sent, so not on the customer's portal.
         page = self.url_open(f"/my/change_orders/{submitted.id}")
-        self.assertEqual(page.status_code, 200)
-        self.assertNotIn("portal.signature_form", page.text)
+        self.assertEqual(page.status_code, 404)
         self.assertEqual(
-            self._sign(submitted).get("error"), "This document is not waiting for your signature."
+            self._sign(submitted).get("error"),
+            "This document does not exist or you may not sign it.",
         )
-        self._reject("Too expensive", co=submitted)
+        self.assertEqual(self._reject("Too expensive", co=submitted).status_code, 404)
         submitted.invalidate_recordset()
         self.assertRecordValues(
             submitted, [{"state": "submitted", "signed_by": False, "rejection_reason": False}]
         )
         # Nor can a signature be forged by calling the model as the portal user.
         self.assertEqual(self.co.with_user(self.carla).state, "approved")
-        with self.assertRefused(AccessError, "the customer signs on the portal"):
+        with self.assertRefused(AccessError, "Only the customer answers"):
             self.co.with_user(self.carla).action_sign("Carla", signature=SIGNATURE_PNG)
 
     def test_a_token_link_signs_once_and_is_then_spent(self):
@@ -216,7 +217,8 @@ class TestChangeOrderPortal(HttpCase, EngagementCommon):
             [
                 {
                     "state": "rejected",
-                    "rejection_reason": "The simulator is in the SOW already",
+                    "customer_reject_reason": "The simulator is in the SOW already",
+                    "rejection_reason": False,
                     "rejected_by_id": self.carla.id,
                 }
             ],

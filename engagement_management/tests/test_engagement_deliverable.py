@@ -80,16 +80,24 @@ class TestEngagementDeliverable(EngagementCommon):
         self.assertIn("Business Requirements Document", activity.summary)
         self.assertIn("signed on the portal by Carla Customer", self.engagement.message_ids[0].body)
 
-    def test_inside_only_managers_record_the_customers_answer(self):
+    def test_inside_nobody_answers_for_the_customer_but_on_paper(self):
         brd = self._make_deliverable(self.engagement, BRD)
         brd.action_submit()
-        with self.assertRefused(AccessError, "Only the customer"):
-            brd.with_user(self.pm).action_sign("Carla Customer", signature=SIGNATURE_PNG)
-        with self.assertRefused(AccessError, "Only the customer"):
-            brd.with_user(self.pm).action_reject("Too vague")
-        self.assertEqual(brd.state, "submitted")
-        brd.with_user(self.manager).action_sign("Carla Customer (by email)")
-        self.assertEqual(brd.state, "signed")
+        for user in (self.pm, self.manager, self.finance, self.admin):
+            with self.assertRefused(AccessError, "Only the customer answers"):
+                brd.with_user(user).action_sign("Carla Customer", signature=SIGNATURE_PNG)
+            with self.assertRefused(AccessError, "Only the customer answers"):
+                brd.with_user(user).action_reject("Too vague")
+        self.assertEqual((brd.state, brd.signed_by), ("submitted", False))
+        # A signature given on paper: the manager files the countersigned document.
+        with self.assertRefused(AccessError, "Only engagement managers"):
+            brd.with_user(self.pm).action_mark_signed_paper(
+                base64.b64encode(b"%PDF-1.4 countersigned"), "signed.pdf", "Carla Customer"
+            )
+        brd.with_user(self.manager).action_mark_signed_paper(
+            base64.b64encode(b"%PDF-1.4 countersigned"), "signed.pdf", "Carla Customer"
+        )
+        self.assertRecordValues(brd, [{"state": "signed", "signed_on_paper": True}])
 
     def test_only_a_submitted_deliverable_is_signed(self):
         brd = self._make_deliverable(self.engagement, BRD)
@@ -106,7 +114,7 @@ class TestEngagementDeliverable(EngagementCommon):
         ):
             with self.assertRefused(UserError, "is signed and cannot be changed"):
                 brd.sudo().write(values)
-        with self.assertRefused(UserError, "is signed and cannot be changed"):
+        with self.assertRefused(UserError, "cannot be deleted"):
             brd.with_user(self.manager).unlink()
         self.assertEqual(brd.name, "Business Requirements Document")
         self.assertEqual(brd._get_signed_document(), b"%PDF-1.4 Business Requirements Document v1")

@@ -217,7 +217,11 @@ class TestEngagementGates(EngagementCommon):
         with self.assertRaises(AccessError):
             checklist.with_user(self.finance).action_confirm()
         self.assertEqual(checklist.state, "pending")
+        # Following the engagement is not working on it: reading only.
         self.engagement.message_subscribe(partner_ids=self.pm.partner_id.ids)
+        with self.assertRaises(AccessError):
+            checklist.with_user(self.pm).action_confirm()
+        self.engagement.project_manager_id = self.pm
         checklist.with_user(self.pm).action_confirm()
         self.assertEqual(checklist.state, "done")
 

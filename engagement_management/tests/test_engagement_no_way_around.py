@@ -93,6 +93,6 @@ class TestEngagementNoWayAround(EngagementCommon):
         co.action_apply()
         result = self.ChangeOrder.load([".id", "title"], [[str(co.id), "Quietly renamed"]])
         self.assertFalse(result["ids"])
-        self.assertIn("is applied and cannot change", self._messages(result))
+        self.assertIn("is applied and cannot be changed", self._messages(result))
         self.assertEqual(co.title, "Add the tariff simulator")
         self.assertEqual(self.engagement.revised_revenue, 51000.0)

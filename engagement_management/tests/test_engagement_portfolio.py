@@ -63,7 +63,7 @@ class TestEngagementAttentionList(EngagementCommon):
             date_end=today - timedelta(days=5),
         )
         cls.env["engagement.engagement"]._cron_update_health()
-        cls.red.health = "red"
+        cls.red._workflow().health = "red"
         cls.engagements = (
             cls.calm
             | cls.blocked
@@ -111,12 +111,12 @@ class TestEngagementAttentionList(EngagementCommon):
         self.assertEqual(by_reason["change_order"].user_id, self.manager)
 
     def test_off_track_counts_from_the_day_the_health_changed(self):
-        self.red.date_health_change = date.today() - timedelta(days=12)
-        self.red.health = "red"  # no change: the date stays
+        self.red._workflow().date_health_change = date.today() - timedelta(days=12)
+        self.red._workflow().health = "red"  # no change: the date stays
         item = self._items().filtered(lambda item: item.reason == "health_red")
         self.assertEqual(item.detail, "Health off track for 12 days")
-        self.red.health = "amber"
-        self.red.health = "red"
+        self.red._workflow().health = "amber"
+        self.red._workflow().health = "red"
         self.assertEqual(self.red.date_health_change, date.today())
 
     def test_the_button_opens_the_record_where_the_action_is(self):
@@ -305,10 +305,11 @@ class TestEngagementPortfolioQueries(EngagementCommon):
         for index in range(count):
             engagements |= self._create_engagement(
                 name=f"Engagement {index}",
-                health="red",
                 date_start=today - timedelta(days=60),
                 date_end=today - timedelta(days=1),
             )
+        # As the health job would find them.
+        engagements._workflow().write({"health": "red"})
         return engagements
 
     def _count(self, function):

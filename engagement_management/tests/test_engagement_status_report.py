@@ -24,14 +24,16 @@ class TestEngagementStatusReport(EngagementCommon):
         vals.update(values)
         return self.env["engagement.status.report"].with_user(user or self.pm).create(vals)
 
-    def test_the_latest_report_sets_the_engagement_health(self):
+    def test_the_latest_report_is_the_reported_health_the_figures_keep_theirs(self):
         self._report()
-        self.assertEqual(self.engagement.health, "amber")
+        self.assertEqual(self.engagement.reported_health, "amber")
         self._report(date="2026-03-15", health="red", summary="Go-live at risk.")
-        self.assertEqual(self.engagement.health, "red")
+        self.assertEqual(self.engagement.reported_health, "red")
         self._report(date="2026-02-01", health="green", summary="An older report filed late.")
-        self.assertEqual(self.engagement.health, "red", "an older report does not win")
+        self.assertEqual(self.engagement.reported_health, "red", "an older report does not win")
         self.assertEqual(len(self.engagement.status_report_ids), 3)
+        # The health from the figures has one owner, the health rule: no report moves it.
+        self.assertEqual(self.engagement.health, "green")
 
     def test_the_pdf_shows_facts_deliverables_and_budget_for_managers_only(self):
         report = self._report()
