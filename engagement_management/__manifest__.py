@@ -2,7 +2,7 @@
     "name": "Engagement Management",
     "summary": "Run professional-services engagements from the first sales "
     "conversation to the close: gated stages, PM and BA in presales, margins",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Project",
     "website": "https://github.com/engagement-management/engagement_management",
     "author": "Engagement Management Developers",
@@ -27,6 +27,7 @@
         "security/engagement_portfolio_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/engagement_deliverable_type_data.xml",
         "data/engagement_mail_template_data.xml",
         "data/engagement_stage_data.xml",

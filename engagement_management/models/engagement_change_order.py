@@ -1,12 +1,16 @@
 import base64
 import json
 
+from markupsafe import escape
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_is_zero
 
 from ..tools import lock_for_change
 from .engagement_engagement import FINANCE_GROUPS, GROUP_FINANCE, GROUP_MANAGER
+
+ACTIVITY_TYPE = "engagement_management.mail_activity_type_engagement_change_order"
 
 STATES = [
     ("draft", "Draft"),
@@ -243,21 +247,24 @@ class EngagementChangeOrder(models.Model):
     @api.depends("revenue_delta", "cost_delta", "currency_id", "company_id", "date_requested")
     def _compute_needs_finance_approval(self):
         for order in self:
-            if order.state != "draft":
-                continue
-            company = order.company_id or self.env.company
-            threshold = company.engagement_co_finance_threshold
-            impact = max(abs(order.revenue_delta), abs(order.cost_delta))
-            if order.currency_id and order.currency_id != company.currency_id:
-                impact = order.currency_id._convert(
-                    impact,
-                    company.currency_id,
-                    company,
-                    order.date_requested or fields.Date.today(),
-                )
-            order.needs_finance_approval = (
-                company.currency_id.compare_amounts(impact, threshold) > 0
+            # Decided while a draft: submitted, it keeps the rule it was submitted under.
+            if order.state == "draft":
+                order.needs_finance_approval = order._exceeds_finance_threshold()
+
+    def _exceeds_finance_threshold(self):
+        """Whether the impact is above the company's Finance approval threshold."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        impact = max(abs(self.revenue_delta), abs(self.cost_delta))
+        if self.currency_id and self.currency_id != company.currency_id:
+            impact = self.currency_id._convert(
+                impact,
+                company.currency_id,
+                company,
+                self.date_requested or fields.Date.today(),
             )
+        threshold = company.engagement_co_finance_threshold
+        return company.currency_id.compare_amounts(impact, threshold) > 0
 
     def _compute_access_url(self):
         super()._compute_access_url()
@@ -469,8 +476,9 @@ class EngagementChangeOrder(models.Model):
     def _schedule_todo(self, user, summary, body):
         self.ensure_one()
         if user:
+            # What the customer typed is text, never markup.
             self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo", summary=summary, note=body, user_id=user.id
+                ACTIVITY_TYPE, summary=summary, note=escape(body), user_id=user.id
             )
 
     def _close_manager_todos(self, feedback=None):
@@ -482,10 +490,10 @@ class EngagementChangeOrder(models.Model):
                 continue
             if feedback:
                 order.sudo().activity_feedback(
-                    ["mail.mail_activity_data_todo"], user_id=manager.id, feedback=feedback
+                    [ACTIVITY_TYPE], user_id=manager.id, feedback=feedback
                 )
             else:
-                order.sudo().activity_unlink(["mail.mail_activity_data_todo"], user_id=manager.id)
+                order.sudo().activity_unlink([ACTIVITY_TYPE], user_id=manager.id)
 
     # ------------------------------------------------------------------ workflow
 

@@ -1,5 +1,7 @@
 import base64
 
+from markupsafe import escape
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -362,9 +364,10 @@ class EngagementDeliverable(models.Model):
         manager = self.engagement_id.user_id
         if manager:
             self.engagement_id.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
+                "engagement_management.mail_activity_type_engagement_customer_answer",
                 summary=_("Customer sign-off: %s", self.display_name),
-                note=body,
+                # What the customer typed is text, never markup.
+                note=escape(body),
                 user_id=manager.id,
             )
 

@@ -456,7 +456,7 @@ class EngagementEngagement(models.Model):
             .sudo()
             ._read_group(
                 [("engagement_id", "in", self._origin.ids), ("state", "=", "applied")],
-                ["engagement_id"],
+                ["engagement_id", "currency_id", "applied_on:day"],
                 [
                     "revenue_delta:sum",
                     "cost_delta:sum",
@@ -465,10 +465,36 @@ class EngagementEngagement(models.Model):
                 ],
             )
         )
-        return {
-            engagement.id: {"revenue": revenue, "cost": cost, "hours": hours, "days": days}
-            for engagement, revenue, cost, hours, days in groups
-        }
+        deltas = {}
+        for engagement, currency, day, revenue, cost, hours, days in groups:
+            # An order keeps the currency it was agreed in, whatever became of the
+            # engagement's since: converted at the date it was applied.
+            revenue, cost = (
+                engagement._convert_from(currency, amount, day) for amount in (revenue, cost)
+            )
+            delta = deltas.setdefault(
+                engagement.id, {"revenue": 0.0, "cost": 0.0, "hours": 0.0, "days": 0}
+            )
+            for key, value in (
+                ("revenue", revenue),
+                ("cost", cost),
+                ("hours", hours),
+                ("days", days),
+            ):
+                delta[key] += value
+        return deltas
+
+    def _convert_from(self, currency, amount, day):
+        """``amount`` in ``currency`` in this engagement's currency at ``day``."""
+        self.ensure_one()
+        if not currency or currency == self.currency_id:
+            return amount
+        return currency._convert(
+            amount,
+            self.currency_id,
+            self.company_id,
+            fields.Date.to_date(day) or fields.Date.today(),
+        )
 
     @api.depends("change_order_ids.state", "change_order_ids.revenue_delta")
     def _compute_change_order_stats(self):
@@ -551,11 +577,12 @@ class EngagementEngagement(models.Model):
                     ("sale_order_line_id", "=", False),
                     ("sale_order_line_id.state", "!=", "sale"),
                 ],
-                ["engagement_id"],
+                ["engagement_id", "currency_id", "applied_on:day"],
                 ["revenue_delta:sum"],
             )
         )
-        for engagement, amount in pending:
+        for engagement, currency, day, amount in pending:
+            amount = engagement._convert_from(currency, amount, day)
             totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
         return totals
 
@@ -1018,7 +1045,7 @@ class EngagementEngagement(models.Model):
                 engagement.sudo().action_move_to_stage(target)
                 continue
             engagement.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
+                "engagement_management.mail_activity_type_engagement_gates",
                 summary=_("Won: complete the gates for %s", target.name),
                 note=_(
                     "The opportunity is won, but the engagement cannot enter %(stage)s yet. "
@@ -1104,7 +1131,7 @@ class EngagementEngagement(models.Model):
             # The note names no figure: the engagement manager may not be allowed to
             # read them, and activities are read by every member of the engagement.
             engagement.activity_schedule(
-                "mail.mail_activity_data_todo",
+                "engagement_management.mail_activity_type_engagement_health",
                 summary=_("Health: %s", labels[health]),
                 note=_(
                     "The figures moved %(engagement)s from %(previous)s to %(health)s: "

@@ -1,3 +1,5 @@
+from markupsafe import escape
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
@@ -105,13 +107,15 @@ class EngagementMarginReviewLine(models.Model):
                 }
             )
             line.engagement_id.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
+                "engagement_management.mail_activity_type_engagement_margin_flag",
                 summary=_("Margin review: %s flagged", line.engagement_id.display_name),
-                note=_(
-                    "%(user)s flagged the engagement in %(review)s: %(comment)s",
-                    user=self.env.user.name,
-                    review=line.review_id.name,
-                    comment=text,
+                note=escape(
+                    _(
+                        "%(user)s flagged the engagement in %(review)s: %(comment)s",
+                        user=self.env.user.name,
+                        review=line.review_id.name,
+                        comment=text,
+                    )
                 ),
                 user_id=(line.engagement_id.user_id or self.env.user).id,
             )
