@@ -17,7 +17,8 @@ class EngagementWorkflowMixin(models.AbstractModel):
       state their defaults (``_workflow_create_defaults``), and ``_workflow_create_fields``
       are set once, on creation;
     - a read-only related field is never written through the record (that would write
-      the record it comes from, past that record's own guard);
+      the record it comes from, past that record's own guard), nor a read-only computed
+      one (its value is its compute's);
     - ``default_<field>`` context keys give no workflow field a value;
     - deletion asks ``_check_unlink_allowed``, also when a client sends the context key
       Odoo uses for module uninstallation; only a real uninstallation of this addon
@@ -63,16 +64,27 @@ class EngagementWorkflowMixin(models.AbstractModel):
     def _in_workflow(self):
         return self.env.context.get(WORKFLOW_CONTEXT_KEY) is _WORKFLOW
 
+    def _derived_fields(self):
+        """The fields whose value comes from elsewhere: read-only related and computed
+        fields (related fields have an inverse of their own: the record they read)."""
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.readonly and (field.related or (field.compute and not field.inverse))
+        }
+
     def _refused_fields(self, vals, creating=False):
         """The fields of ``vals`` a plain create or write may not set."""
         owned = self._workflow_fields()
+        derived = self._derived_fields()
         refused = set()
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None:
                 continue
-            if field.related and field.readonly:
-                refused.add(name)
+            if name in derived and name not in owned:
+                if not creating or value:
+                    refused.add(name)
             elif name in owned:
                 if not creating:
                     refused.add(name)
@@ -103,9 +115,9 @@ class EngagementWorkflowMixin(models.AbstractModel):
     def _without_workflow_defaults(self):
         """This model without the context's ``default_`` keys of fields the workflow owns:
         defaults from the context are added after ``create`` saw its values."""
-        guarded = (self._workflow_fields() - self._workflow_create_fields()) | {
-            name for name, field in self._fields.items() if field.related and field.readonly
-        }
+        guarded = (self._workflow_fields() - self._workflow_create_fields()) | (
+            self._derived_fields()
+        )
         context = self.env.context
         kept = {
             key: value
