@@ -29,6 +29,12 @@ class CrmLead(models.Model):
         for lead in self:
             lead.engagement_id = lead.engagement_ids[:1]
 
+    @api.constrains("partner_id")
+    def _check_engagement_customer(self):
+        """An engagement and its opportunity are for the same customer, whichever side
+        changes."""
+        self.sudo().engagement_ids._check_lead_partner()
+
     def _prepare_engagement_values(self):
         """What an engagement takes from its opportunity; the wizard overrides any of it."""
         self.ensure_one()

@@ -55,11 +55,10 @@ class EngagementChangeOrder(models.Model):
     _name = "engagement.change.order"
     _description = "Engagement Change Order"
     _inherit = [
-        "portal.mixin",
+        "engagement.portal.mixin",
         "engagement.signature.mixin",
         "mail.thread",
         "mail.activity.mixin",
-        "engagement.portal.fields.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
@@ -365,9 +364,13 @@ class EngagementChangeOrder(models.Model):
         return super()._check_frozen(vals)
 
     def _locked_binary_fields(self):
+        """The countersigned copy is filed while the customer's answer is awaited
+        (after approval), so it freezes with the signature, not with the terms."""
         self.ensure_one()
         if self.state in ("signed", "applied"):
             return frozenset({"signature", "countersigned_file"})
+        if self.signed_on and not self._in_workflow():
+            return frozenset({"signature"})
         return frozenset()
 
     # ------------------------------------------------------------------ CRUD
@@ -418,10 +421,17 @@ class EngagementChangeOrder(models.Model):
         upload = self.sudo().countersigned_file
         if upload:
             return base64.b64decode(upload)
+        return self._signed_terms()
+
+    def _signed_terms(self, by_name=False):
+        """The terms as signed, as bytes: who they bind by id, so that renaming the
+        engagement or the customer does not read as an altered document (``by_name``:
+        the form of 19.0.1.0.0, by display name, for the migration)."""
+        self.ensure_one()
         terms = {
             "number": self.name,
-            "engagement": self.engagement_id.sudo().display_name,
-            "customer": self.partner_id.sudo().display_name,
+            "engagement": self.engagement_id.id,
+            "customer": self.partner_id.id,
             "title": self.title,
             "description": self.description or "",
             "currency": self.currency_id.name,
@@ -430,6 +440,9 @@ class EngagementChangeOrder(models.Model):
             "hours_delta": self.hours_delta,
             "schedule_delta_days": self.schedule_delta_days,
         }
+        if by_name:
+            terms["engagement"] = self.engagement_id.sudo().display_name
+            terms["customer"] = self.partner_id.sudo().display_name
         return json.dumps(terms, sort_keys=True, default=str).encode()
 
     def _get_report_base_filename(self):

@@ -13,11 +13,10 @@ class EngagementDeliverable(models.Model):
     _name = "engagement.deliverable"
     _description = "Engagement Deliverable"
     _inherit = [
-        "portal.mixin",
+        "engagement.portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "engagement.signature.mixin",
-        "engagement.portal.fields.mixin",
     ]
     _order = "engagement_id, type_id, version desc, id desc"
     _check_company_auto = True
@@ -410,7 +409,7 @@ class EngagementDeliverable(models.Model):
         lock_for_change(self)
         self._check_state(("draft", "submitted", "rejected"), _("cancelled"))
         self.check_access("write")
-        self._workflow().write({"state": "cancelled", "access_token": False})
+        self._workflow().sudo().write({"state": "cancelled", "access_token": False})
         for deliverable in self:
             deliverable._log(
                 _(
@@ -448,7 +447,7 @@ class EngagementDeliverable(models.Model):
             raise UserError(_("%s already has a newer version.", self.display_name))
         self.check_access("write")
         new_version = self._workflow().copy(self._get_new_version_values())
-        self._workflow().write(self._get_superseded_values(new_version))
+        self._workflow().sudo().write(self._get_superseded_values(new_version))
         self._log(
             _(
                 "%(new)s supersedes %(old)s (by %(user)s).",

@@ -8,7 +8,8 @@ class EngagementDeliverableType(models.Model):
     _inherit = ["engagement.portal.fields.mixin"]
     _description = "Engagement Deliverable Type"
     _order = "sequence, id"
-    _portal_fields = frozenset({"name"})
+    # The name, and the order deliverables are listed in.
+    _portal_fields = frozenset({"name", "sequence"})
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)

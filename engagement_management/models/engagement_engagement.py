@@ -12,6 +12,20 @@ GROUP_MANAGER = "engagement_management.group_engagement_manager"
 GROUP_FINANCE = "engagement_management.group_engagement_finance"
 # Financial figures are for the people who answer for them.
 FINANCE_GROUPS = f"{GROUP_MANAGER},{GROUP_FINANCE}"
+# What the customer was offered: fixed once something went to them or an order was
+# confirmed; from then on the baseline moves through change orders, Finance's threshold
+# included, and the figures keep their customer, company and currency.
+COMMITTED_FIELDS = frozenset(
+    {
+        "partner_id",
+        "company_id",
+        "currency_id",
+        "billing_type",
+        "budget_revenue",
+        "budget_cost",
+        "budget_hours",
+    }
+)
 
 # Classifications that the engagement, its reports and its snapshots share: one list each.
 HEALTH_STATES = [("green", "On Track"), ("amber", "At Risk"), ("red", "Off Track")]
@@ -50,12 +64,11 @@ class EngagementEngagement(models.Model):
     _name = "engagement.engagement"
     _description = "Engagement"
     _inherit = [
-        "portal.mixin",
+        "engagement.portal.mixin",
         "rating.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "engagement.workflow.mixin",
-        "engagement.portal.fields.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
@@ -110,9 +123,12 @@ class EngagementEngagement(models.Model):
         related="lead_id.expected_revenue",
         string="Expected Revenue",
         currency_field="lead_currency_id",
+        groups=FINANCE_GROUPS,
     )
     lead_currency_id = fields.Many2one(related="lead_id.company_currency", string="Lead Currency")
-    lead_probability = fields.Float(related="lead_id.probability", string="Probability (%)")
+    lead_probability = fields.Float(
+        related="lead_id.probability", string="Probability (%)", groups=FINANCE_GROUPS
+    )
     sale_order_ids = fields.One2many("sale.order", "engagement_id", string="Sales Orders")
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
     project_id = fields.Many2one(
@@ -886,6 +902,7 @@ class EngagementEngagement(models.Model):
         return super()._workflow_fields() | {
             "code",
             "template_id",
+            "date_last_stage_update",
             "health",
             "date_health_change",
             "forecast_below_target",
@@ -900,6 +917,50 @@ class EngagementEngagement(models.Model):
 
     def _workflow_create_defaults(self):
         return {**super()._workflow_create_defaults(), "health": "green"}
+
+    def _is_committed(self):
+        """Whether something went to the customer (a deliverable submitted, a change
+        order sent) or one of its orders is confirmed."""
+        self.ensure_one()
+        engagement = self.sudo()
+        return bool(
+            engagement.deliverable_ids.filtered("submitted_on")
+            or engagement.change_order_ids.filtered("sent_on")
+            or engagement.sale_order_ids.filtered(lambda order: order.state == "sale")
+        )
+
+    def _check_committed_terms(self, vals):
+        names = COMMITTED_FIELDS & set(vals)
+        if not names or self._in_workflow():
+            return
+        for engagement in self:
+            changing = [
+                name
+                for name in sorted(names)
+                if engagement._fields[name].convert_to_record(
+                    engagement._fields[name].convert_to_cache(vals[name], engagement),
+                    engagement,
+                )
+                != engagement.sudo()[name]
+            ]
+            if changing and engagement._is_committed():
+                raise UserError(
+                    _(
+                        "%(engagement)s is committed to its customer (a document went to "
+                        "them, or an order is confirmed): %(fields)s no longer change. "
+                        "Raise a change order.",
+                        engagement=engagement.display_name,
+                        fields=", ".join(
+                            engagement._fields[name].get_description(self.env)["string"]
+                            for name in changing
+                        ),
+                    )
+                )
+
+    def _set_stage_date(self, when):
+        """Date the last stage move ``when``: history brought in (an import, the demo).
+        Otherwise only a stage move stamps it (the attention list reads it)."""
+        super(EngagementEngagement, self._workflow()).write({"date_last_stage_update": when})
 
     def _check_unlink_allowed(self):
         """What the customer signed and the change orders past their draft are kept:
@@ -935,6 +996,7 @@ class EngagementEngagement(models.Model):
         return engagements
 
     def write(self, vals):
+        self._check_committed_terms(vals)
         moving = self.browse()
         records = self
         if vals.get("stage_id"):
@@ -949,7 +1011,6 @@ class EngagementEngagement(models.Model):
             if self.env.context.get("engagement_gate_override") is not _GATE_OVERRIDE:
                 moving._check_stage_change(target)
             if moving:
-                vals = dict(vals, date_last_stage_update=fields.Datetime.now())
                 # The move is tracked in the chatter whatever context the client sent.
                 records = self.with_context(tracking_disable=False, mail_notrack=False)
         elif "stage_id" in vals:
@@ -961,6 +1022,9 @@ class EngagementEngagement(models.Model):
                 {date_field: fields.Date.today()}
             )
         if moving:
+            super(EngagementEngagement, moving._workflow()).write(
+                {"date_last_stage_update": fields.Datetime.now()}
+            )
             moving._on_stage_entered()
         # Field gates read any field, so what the next stage needs is stale after any write.
         self.invalidate_recordset(["next_stage_id", "next_stage_missing", "next_stage_ready"])
@@ -985,6 +1049,7 @@ class EngagementEngagement(models.Model):
 
     @api.constrains("project_id", "partner_id", "company_id")
     def _check_project_customer(self):
+        self.sudo().sale_order_ids._check_engagement_customer()
         for engagement in self:
             project = engagement.sudo().project_id
             if not project:
@@ -1069,6 +1134,12 @@ class EngagementEngagement(models.Model):
             self.env["engagement.deliverable"].sudo().create(values)
 
     def rating_apply(self, rate, token=None, rating=None, feedback=None, **kwargs):
+        # The customer rates through the link mailed to them (Odoo's /rate route, which
+        # calls this as superuser): nobody inside rates for them.
+        if not self.env.su:
+            raise AccessError(
+                _("Only the customer rates an engagement, from the link sent to them.")
+            )
         rating = super().rating_apply(rate, token=token, rating=rating, feedback=feedback, **kwargs)
         self._update_satisfaction_score()
         return rating

@@ -123,10 +123,19 @@ class EngagementSignatureMixin(models.AbstractModel):
         return self.state == "draft"
 
     def _locked_binary_fields(self):
+        """The signature once drawn; the documents once their terms are frozen (under
+        review, sent, signed), bar the workflow's own filing of a paper signature; all
+        of it, for good, once frozen."""
         self.ensure_one()
-        if not self._is_frozen():
+        documents = {field for field, __ in self._document_fields}
+        if self._is_frozen():
+            return frozenset({"signature", *documents})
+        if self._in_workflow():
             return frozenset()
-        return frozenset({"signature"}) | {field for field, __ in self._document_fields}
+        locked = {"signature"} if self.signed_on else set()
+        if not self._terms_editable():
+            locked |= documents
+        return frozenset(locked)
 
     # ------------------------------------------------------------------ the guard
 

@@ -38,9 +38,11 @@ class IrAttachment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self.browse()._check_engagement_locked(vals)
-        return super().create(vals_list)
+        attachments = super().create(vals_list)
+        # Checked on what was created: the context's defaults (default_res_field...)
+        # are only known then.
+        attachments._check_engagement_locked()
+        return attachments
 
     def write(self, vals):
         self._check_engagement_locked(vals)

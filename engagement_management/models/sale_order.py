@@ -45,21 +45,36 @@ class SaleOrder(models.Model):
                     )
                 )
 
-    def _check_can_link_engagement(self, vals):
-        """Linking an order changes the engagement's contracted revenue: it is for those
-        who may change the engagement."""
-        if vals.get("engagement_id") and not self.env.su:
-            self.env["engagement.engagement"].browse(vals["engagement_id"]).check_access("write")
+    def _check_can_link_engagement(self, before):
+        """Linking or unlinking an order changes an engagement's contracted revenue: it
+        is for those who may change that engagement, whichever field made the link
+        (the engagement itself, or the opportunity it is computed from). ``before``:
+        ``{order: engagement}`` before the change."""
+        if self.env.su:
+            return
+        changed = self.env["engagement.engagement"]
+        for order in self:
+            previous = before.get(order, changed)
+            current = order.sudo().engagement_id
+            if previous != current:
+                changed |= previous | current
+        if changed:
+            self.env["engagement.engagement"].browse(changed.ids).check_access("write")
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_can_link_engagement(vals)
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        orders.filtered(lambda order: order.sudo().engagement_id)._check_can_link_engagement({})
+        return orders
 
     def write(self, vals):
-        self._check_can_link_engagement(vals)
-        return super().write(vals)
+        # The link is the engagement, computed from the opportunity: only these move it.
+        if not {"engagement_id", "opportunity_id"} & set(vals):
+            return super().write(vals)
+        before = {order: order.sudo().engagement_id for order in self}
+        res = super().write(vals)
+        self._check_can_link_engagement(before)
+        return res
 
     def action_view_engagement(self):
         self.ensure_one()

@@ -66,7 +66,6 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
         spare_line = spare.gate_line_ids[:1]
         spare_line_values = {"engagement_id": spare.id, "gate_id": spare_line.gate_id.id}
         spare_line.unlink()
-        kept_line = spare.gate_line_ids.exists()[:1]
         spare_type = cls.env["engagement.deliverable.type"].create({"name": "Spare type"})
         draft_order = cls.env["engagement.change.order"].create(
             {
@@ -99,9 +98,9 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
             ),
             # Its state is the workflow's (action_confirm): the write names its gate again.
             "engagement.gate.line": (
-                {"gate_id": kept_line.gate_id.id},
+                {"gate_id": samples["engagement.gate.line"].gate_id.id},
                 spare_line_values,
-                kept_line,
+                spare.gate_line_ids.exists()[:1],
             ),
             "engagement.deliverable.type": (
                 {"name": "BRD (renamed)"},

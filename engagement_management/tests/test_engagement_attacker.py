@@ -317,29 +317,44 @@ class TestEngagementAttacker(AttackerCommon):
         self.env["res.currency.rate"].create(
             {"name": "2020-01-01", "rate": 2.0, "currency_id": other.id, "company_id": company.id}
         )
-        company.engagement_co_finance_threshold = 1500.0
-        currency, partner = self.engagement.currency_id, self.engagement.partner_id
-        needs_finance = self.co_approved.needs_finance_approval
-        revised = self.engagement.revised_revenue
         new_customer = self.env["res.partner"].create({"name": "Zenith", "is_company": True})
-        self.engagement.with_user(self.manager).write(
+        # Committed to its customer (documents went to them): its customer, currency and
+        # baseline no longer change, for anyone; a change order does that.
+        for values in (
+            {"currency_id": other.id},
+            {"partner_id": new_customer.id},
+            {"budget_revenue": 99.0},
+            {"billing_type": "time_materials"},
+        ):
+            with self.subTest(values=values):
+                with self.assertRefused(UserError, "is committed to its customer"):
+                    self.engagement.with_user(self.manager).write(values)
+        self.assertRecordValues(
+            self.engagement,
+            [{"currency_id": company.currency_id.id, "partner_id": self.customer.id}],
+        )
+        self.assertEqual(self.engagement.sudo().budget_revenue, 50000.0)
+        # Before that, a change order submitted keeps the currency and customer it was
+        # submitted with, and the Finance decision; a draft follows the engagement.
+        early = self._create_engagement(name="Early days")
+        company.engagement_co_finance_threshold = 1500.0
+        submitted = self._walk(self._new_co("Early change", engagement_id=early.id), "submitted")
+        draft = self._new_co("Early draft", engagement_id=early.id)
+        self.assertFalse(submitted.needs_finance_approval)
+        early.with_user(self.manager).write(
             {"currency_id": other.id, "partner_id": new_customer.id}
         )
-        for order in (self.co_approved, self.co_signed, self.co_applied, self.co_submitted):
-            self.assertRecordValues(order, [{"currency_id": currency.id, "partner_id": partner.id}])
-        self.assertEqual(self.co_approved.needs_finance_approval, needs_finance)
-        # A draft follows the engagement until it is submitted.
         self.assertRecordValues(
-            self.co_draft, [{"currency_id": other.id, "partner_id": new_customer.id}]
+            submitted,
+            [
+                {
+                    "currency_id": company.currency_id.id,
+                    "partner_id": self.customer.id,
+                    "needs_finance_approval": False,
+                }
+            ],
         )
-        # The applied order counts in the engagement's new currency, converted.
-        self.engagement.invalidate_recordset()
-        self.assertAlmostEqual(
-            self.engagement.sudo().revised_revenue,
-            50000.0 + currency._convert(1000.0, other, company, self.co_applied.applied_on),
-            places=2,
-        )
-        self.assertNotEqual(self.engagement.sudo().revised_revenue, revised)
+        self.assertRecordValues(draft, [{"currency_id": other.id, "partner_id": new_customer.id}])
 
     # ------------------------------------------------------------------ links
 

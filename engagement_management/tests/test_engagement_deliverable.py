@@ -48,7 +48,7 @@ class TestEngagementDeliverable(EngagementCommon):
         )
         sow.action_submit()
         self.assertEqual(sow.state, "submitted")
-        self.assertTrue(sow.access_token, "the customer's link exists once submitted")
+        self.assertTrue(sow.sudo().access_token, "the customer's link exists once submitted")
 
     def test_a_type_without_review_goes_straight_to_the_customer(self):
         brd = self._make_deliverable(self.engagement, BRD).with_user(self.pm)
@@ -145,7 +145,9 @@ class TestEngagementDeliverable(EngagementCommon):
         first.action_submit()
         first.action_new_version()
         self.assertRecordValues(first, [{"state": "cancelled", "is_current": False}])
-        self.assertFalse(first.access_token, "the customer's link to the old version is spent")
+        self.assertFalse(
+            first.sudo().access_token, "the customer's link to the old version is spent"
+        )
 
     def test_customer_rejects_with_a_reason(self):
         brd = self._make_deliverable(self.engagement, BRD)

@@ -27,9 +27,9 @@ class TestEngagementAttentionList(EngagementCommon):
         today = date.today()
         cls.calm = cls._create_engagement(name="Calm", budget_cost=10000.0)
         cls.blocked = cls._create_engagement(name="Blocked", budget_cost=10000.0)
-        cls.blocked.date_last_stage_update = now - timedelta(days=40)
+        cls.blocked._set_stage_date(now - timedelta(days=40))
         # Stage unchanged for 20 days: under the 30 days, not blocked.
-        cls.calm.date_last_stage_update = now - timedelta(days=20)
+        cls.calm._set_stage_date(now - timedelta(days=20))
         cls.red = cls._create_engagement(name="Red", budget_cost=10000.0)
         # Revenue 50,000 against a 40,000 cost: 20 % forecast margin under a 30 % target.
         cls.thin = cls._create_engagement(name="Thin margin", budget_cost=40000.0)

@@ -11,6 +11,7 @@ WORKFLOW_FIELDS = {
     "engagement.engagement": {
         "code",
         "template_id",
+        "date_last_stage_update",
         "health",
         "date_health_change",
         "forecast_below_target",
@@ -91,11 +92,7 @@ WORKFLOW_FIELDS = {
 
 # Stored fields the form shows read-only that the workflow does not own, and why that is
 # safe. (Read-only related and computed fields are refused to a plain write anyway.)
-READONLY_NOT_WORKFLOW = {
-    ("engagement.engagement", "date_last_stage_update"): (
-        "stamped by every stage change; it moves no gate, health or figure"
-    ),
-}
+READONLY_NOT_WORKFLOW = {}
 
 # Every binary field of the addon stored as an attachment, and when its file freezes.
 BINARY_FIELDS = {

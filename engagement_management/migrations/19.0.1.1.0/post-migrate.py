@@ -1,30 +1,47 @@
-"""19.0.1.1.0: the changed rules are ``noupdate`` again, and change orders get what the
-integrity fixes added: when they were sent to the customer, the customer's reason apart
-from the internal one, and the Finance threshold as decided at submission."""
+"""19.0.1.1.0: the record rules the integrity fixes changed, and what they added to change
+orders: when they were sent to the customer, the customer's reason apart from the
+internal one, and the Finance threshold as decided at submission.
 
-import importlib.util
-import os
+The rules are ``noupdate`` (a company may tune them): an upgrade does not reload them,
+so their new domains are written here, read from the data file that defines them.
+"""
+
+import hashlib
+
+from lxml import etree
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools.misc import file_path
 
-_spec = importlib.util.spec_from_file_location(
-    "pre_migrate", os.path.join(os.path.dirname(__file__), "pre-migrate.py")
+MODULE = "engagement_management"
+# Member rules now name the roles only (following grants reading, through the new
+# follower rules, which the upgrade creates); the portal sees what was sent to the
+# customer, never a draft.
+CHANGED_RULES = (
+    "engagement_engagement_rule_member",
+    "engagement_gate_line_rule_member",
+    "engagement_deliverable_rule_member",
+    "engagement_status_report_rule_member",
+    "engagement_change_order_rule_member",
+    "engagement_deliverable_rule_portal",
+    "engagement_change_order_rule_portal",
 )
-_pre = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_pre)
+
+
+def _rule_domains():
+    tree = etree.parse(file_path(f"{MODULE}/security/engagement_security.xml"))
+    return {
+        name: tree.xpath(f"//record[@id='{name}']/field[@name='domain_force']")[0].text
+        for name in CHANGED_RULES
+    }
 
 
 def migrate(cr, version):
     if not version:
         return
-    cr.execute(
-        """
-        UPDATE ir_model_data
-           SET noupdate = TRUE
-         WHERE module = 'engagement_management' AND name IN %s
-        """,
-        (_pre.CHANGED_RULES,),
-    )
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    for name, domain in _rule_domains().items():
+        env.ref(f"{MODULE}.{name}").domain_force = domain
     # Sent to the customer = fully approved once (the link they sign with was made then).
     cr.execute(
         """
@@ -55,9 +72,21 @@ def migrate(cr, version):
          WHERE state != 'draft'
         """
     )
-    env = api.Environment(cr, SUPERUSER_ID, {})
     pending = env["engagement.change.order"].search(
         [("state", "=", "submitted"), ("finance_approved_by_id", "=", False)]
     )
     for order in pending:
         order._workflow().needs_finance_approval = order._exceeds_finance_threshold()
+    # Signed terms are hashed by id now, not by name: a genuine hash is re-taken; one
+    # that no longer matched stays as it is, and keeps being reported.
+    signed = env["engagement.change.order"].search(
+        [("signed_document_hash", "!=", False), ("signature_method", "=", "customer")]
+    )
+    for order in signed:
+        legacy = hashlib.sha256(order._signed_terms(by_name=True)).hexdigest()
+        if legacy == order.signed_document_hash:
+            # Under the ORM: an applied change order is frozen, rightly, to everyone.
+            cr.execute(
+                "UPDATE engagement_change_order SET signed_document_hash = %s WHERE id = %s",
+                (hashlib.sha256(order._signed_terms()).hexdigest(), order.id),
+            )
