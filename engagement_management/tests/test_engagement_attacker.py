@@ -533,3 +533,126 @@ class TestEngagementAttacker(AttackerCommon):
                     "user_id": self.manager.id,
                 }
             )
+
+    # ------------------------------------------------------------------ found in review
+
+    def test_no_employee_holds_the_customers_link(self):
+        deliverable = self._make_deliverable(self.engagement, BRD, name="BRD sent")
+        deliverable.action_submit()
+        for record in (deliverable, self.co_approved, self.engagement):
+            self.assertTrue(record.sudo()._portal_ensure_token())
+            for user in (self.pm, self.manager, self.finance, self.legal, self.admin):
+                as_user = record.with_user(user)
+                with self.subTest(record=record._name, user=user.name):
+                    with self.assertRaises(AccessError):
+                        as_user.read(["access_token"])
+                    with self.assertRaises(AccessError):
+                        as_user.write({"access_token": "chosen-by-the-attacker"})
+                    self.assertNotIn("access_token", as_user.get_portal_url())
+                    if record._name == "engagement.deliverable":
+                        self.assertNotIn("access_token", as_user.action_preview()["url"])
+            # The customer's pages (rendered as superuser) carry it.
+            self.assertIn(record.sudo().access_token, record.sudo().get_portal_url())
+
+    def test_a_context_default_attaches_no_file_to_a_signed_record(self):
+        for record, field_name in (
+            (self.signed_brd, "signature"),
+            (self.signed_brd, "attachment"),
+            (self.co_applied, "signature"),
+        ):
+            before = self.attachment_of(record, field_name)
+            with self.subTest(model=record._name, field=field_name):
+                with self.assertRefused(UserError, "is signed"):
+                    self.env["ir.attachment"].with_user(self.manager).with_context(
+                        default_res_field=field_name
+                    ).create(
+                        {
+                            "name": "forged.png",
+                            "res_model": record._name,
+                            "res_id": record.id,
+                            "datas": SIGNATURE_PNG.decode(),
+                        }
+                    )
+                self.assertEqual(self.attachment_of(record, field_name), before)
+
+    def test_the_document_under_review_or_sent_is_not_swapped_at_its_attachment(self):
+        sow = self._make_deliverable(
+            self.engagement, "engagement_management.engagement_deliverable_type_sow"
+        )
+        sow.with_user(self.pm).action_request_review()
+        sent = self._make_deliverable(self.engagement, BRD, name="BRD out")
+        sent.action_submit()
+        for record in (sow, sent):
+            attachment = self.attachment_of(record, "attachment")
+            before = attachment.raw
+            with self.subTest(state=record.state), self.assertRefused(UserError, "is signed"):
+                attachment.with_user(self.pm).write(
+                    {"datas": base64.b64encode(b"%PDF-1.4 swapped").decode()}
+                )
+            self.assertEqual(attachment.raw, before)
+        # The paper-signature flow still files the countersigned copy.
+        sent.with_user(self.manager).action_mark_signed_paper(
+            base64.b64encode(b"%PDF-1.4 signed on paper"), "paper.pdf", "Carla"
+        )
+        self.assertEqual(sent.state, "signed")
+
+    def test_an_order_leaves_or_joins_an_engagement_only_for_who_may_write_it(self):
+        order = self.env["sale.order"].create(
+            {"partner_id": self.customer.id, "engagement_id": self.engagement.id}
+        )
+        salesman = self.env["res.users"].create(
+            {
+                "name": "Sam Sales",
+                "login": "em_attacker_sam",
+                "group_ids": [
+                    (6, 0, [self.env.ref("sales_team.group_sale_salesman_all_leads").id])
+                ],
+            }
+        )
+        with self.assertRaises(AccessError):
+            order.with_user(salesman).write({"engagement_id": False})
+        self.assertEqual(order.engagement_id, self.engagement)
+        lead = self.env["crm.lead"].create(
+            {"name": "Other deal", "partner_id": self.customer.id, "type": "opportunity"}
+        )
+        self.engagement.lead_id = lead
+        with self.assertRaises(AccessError):
+            self.env["sale.order"].with_user(salesman).create(
+                {"partner_id": self.customer.id, "opportunity_id": lead.id}
+            )
+        with self.assertRaises(ValidationError):
+            lead.partner_id = self.env["res.partner"].create({"name": "Elsewhere Ltd"})
+
+    def test_nobody_inside_rates_for_the_customer(self):
+        # The rating request the customer gets by mail, with its link.
+        token = self.engagement.sudo()._rating_get_access_token(self.customer)
+        rating = self.env["rating.rating"].sudo().search([("access_token", "=", token)])
+        self.assertEqual(len(rating), 1)
+        for user in (self.pm, self.ba, self.outsider):
+            with self.subTest(user=user.name), self.assertRaises(AccessError):
+                rating.with_user(user).read(["access_token"])
+        for user in (self.pm, self.ba, self.manager, self.finance):
+            with self.subTest(user=user.name):
+                with self.assertRaises(AccessError):
+                    rating.with_user(user).write({"rating": 1, "consumed": True})
+                with self.assertRaises(AccessError):
+                    self.env["rating.rating"].with_user(user).create(
+                        {
+                            "res_model_id": self.env["ir.model"]._get_id(self.engagement._name),
+                            "res_id": self.engagement.id,
+                            "rating": 1,
+                            "consumed": True,
+                        }
+                    )
+                with self.assertRaises(AccessError):
+                    self.engagement.with_user(user).rating_apply(1, token=token)
+        self.assertEqual((rating.consumed, self.engagement.satisfaction_score), (False, 0.0))
+        # The customer's own route (as superuser) still rates.
+        self.engagement.sudo().rating_apply(4, token=token)
+        self.assertEqual(self.engagement.satisfaction_score, 4.0)
+
+    def test_members_read_no_figure_through_the_opportunity(self):
+        for name in ("lead_expected_revenue", "lead_probability"):
+            with self.assertRaises(AccessError):
+                self.engagement.with_user(self.pm).read([name])
+        self.engagement.with_user(self.finance).read(["lead_expected_revenue"])
