@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .engagement_engagement import FINANCE_GROUPS
+
 
 class ProjectProject(models.Model):
     _inherit = "project.project"
@@ -17,6 +19,15 @@ class ProjectProject(models.Model):
     def _compute_engagement_id(self):
         for project in self:
             project.engagement_id = project.engagement_ids[:1]
+
+    def _show_profitability(self):
+        # An engagement's delivery project shows its money (Odoo's project panel) to
+        # those who read the engagement's figures, not to every member working on it.
+        if self.sudo().engagement_id and not self.env.user.has_groups(
+            f"{FINANCE_GROUPS},project.group_project_manager"
+        ):
+            return False
+        return super()._show_profitability()
 
     def action_view_engagement(self):
         self.ensure_one()

@@ -656,3 +656,13 @@ class TestEngagementAttacker(AttackerCommon):
             with self.assertRaises(AccessError):
                 self.engagement.with_user(self.pm).read([name])
         self.engagement.with_user(self.finance).read(["lead_expected_revenue"])
+
+    def test_members_read_no_figure_on_the_delivery_project_panel(self):
+        project = self.env["project.project"].create(
+            {"name": "Delivery", "partner_id": self.customer.id, "allow_billable": True}
+        )
+        self.engagement.project_id = project
+        self.assertFalse(project.with_user(self.pm)._show_profitability())
+        panel = project.with_user(self.pm).get_panel_data()
+        self.assertFalse(panel.get("profitability_items", {}).get("revenues", {}).get("data"))
+        self.assertTrue(project.with_user(self.finance)._show_profitability())
