@@ -59,7 +59,7 @@ class EngagementWorkflowMixin(models.AbstractModel):
 
     def _workflow(self):
         """These records as the workflow writes them."""
-        return self.with_context({WORKFLOW_CONTEXT_KEY: _WORKFLOW})
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: _WORKFLOW})
 
     def _in_workflow(self):
         return self.env.context.get(WORKFLOW_CONTEXT_KEY) is _WORKFLOW
@@ -124,7 +124,8 @@ class EngagementWorkflowMixin(models.AbstractModel):
             for key, value in context.items()
             if not (key.startswith("default_") and key[len("default_") :] in guarded)
         }
-        return self if len(kept) == len(context) else self.with_context(kept)
+        # Replacing the context is the point: the dropped keys must not come back.
+        return self if len(kept) == len(context) else self.with_context(kept)  # pylint: disable=context-overridden
 
     @api.model_create_multi
     def create(self, vals_list):
