@@ -105,9 +105,23 @@ db_exists() {
     [[ "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$1'")" == 1 ]]
 }
 
-# Prints the module's state in database $1 (empty if the db has no Odoo).
+# Prints the state of module $2 (default: the addon) in database $1 (empty if the db has
+# no Odoo or no such module).
 module_state() {
-    psql_q "SELECT state FROM ir_module_module WHERE name = '$ADDON_NAME'" "$1" 2>/dev/null || true
+    psql_q "SELECT state FROM ir_module_module WHERE name = '${2:-$ADDON_NAME}'" "$1" 2>/dev/null || true
+}
+
+# Odoo's own modules that the addon extends: scripts/test runs their test suites with the
+# addon installed, to show that Odoo's own users see no difference.
+ODOO_SUITE_MODULES=(crm sale_crm sale_project sale_timesheet project_account)
+
+# Prints the folder of Odoo's addons path that holds module $1.
+module_dir() {
+    local p IFS=','
+    for p in $(addons_path); do
+        [[ -f "$p/$1/__manifest__.py" ]] && { realpath "$p/$1"; return 0; }
+    done
+    return 1
 }
 
 odoo_cmd() { "$PYTHON" -m odoo "$@"; }

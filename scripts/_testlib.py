@@ -1,4 +1,5 @@
-"""Helpers for scripts/test: judge an Odoo install log and pytest JUnit reports.
+"""Helpers for scripts/test: judge an Odoo install log and pytest JUnit reports, and
+compare a run of Odoo's own suites with the list of their known failures.
 
 Kept in Python rather than bash because both jobs are parsing: multi-line log
 records and XML. Standard library only, so it works before bootstrap has run.
@@ -111,12 +112,124 @@ def junit(label, path, require_tests):
     return rc
 
 
+def case_id(case):
+    """pytest's node id of a JUnit test case, e.g. ``crm/tests/test_crm_lead.py::TestCRMLead::
+    test_x``: JUnit's classname is the test file's dotted path (from the rootdir) and the class
+    (Odoo's tests are all methods of test classes)."""
+    module, _, cls = case.get("classname", "").rpartition(".")
+    name = case.get("name", "")
+    if not module:
+        return f"{cls}::{name}"
+    return f"{module.replace('.', '/')}.py::{cls}::{name}"
+
+
+def read_known_failures(path):
+    """``{test id: reason}`` from a list kept in the repository: one test id per line, then
+    ``#`` and why it fails; blank lines and lines starting with ``#`` are comments.
+    An entry without its reason, or listed twice, is refused."""
+    known = {}
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            test, _, reason = line.partition("#")
+            test, reason = test.strip(), reason.strip()
+            if not reason or " " in test:
+                raise ValueError(f"{path}:{number}: write '<test id>  # <why it fails>'")
+            if test in known:
+                raise ValueError(f"{path}:{number}: {test} is listed twice")
+            known[test] = reason
+    return known
+
+
+def compare_known_failures(xml_path, known):
+    """Sort a JUnit report's cases against the known failures: ``{'passed': [...],
+    'failed': [(id, message)] (not in the list), 'known': [...] (listed and failed),
+    'stale': [...] (listed and passed), 'skipped': [(id, message)]}``."""
+    root = ET.parse(xml_path).getroot()
+    result = {"passed": [], "failed": [], "known": [], "stale": [], "skipped": []}
+    for case in root.iter("testcase"):
+        test = case_id(case)
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if problem is not None:
+            if test in known:
+                result["known"].append(test)
+            else:
+                message = (problem.get("message") or problem.text or "").strip()
+                result["failed"].append((test, message.splitlines()[0] if message else ""))
+            continue
+        skipped = case.find("skipped")
+        if skipped is not None:
+            message = (skipped.get("message") or "") + " " + (skipped.text or "")
+            result["skipped"].append((test, message.strip()))
+            continue
+        (result["stale"] if test in known else result["passed"]).append(test)
+    for suite in root.iter("testsuite"):
+        extra = int(suite.get("errors", 0)) - sum(
+            1 for c in suite.iter("testcase") if c.find("error") is not None
+        )
+        result["failed"].extend(("(collection)", "collection error") for __ in range(extra))
+    return result
+
+
+def odoo_suites(label, xml_path, list_path, with_addon, require_tests):
+    """Judge a run of Odoo's own suites against the known failures (Odoo's own, without
+    the addon). With the addon, any failure not in the list fails the run. Without it (to
+    check the list itself), a failure not listed and a listed test that passes fail it too.
+    Known failures are counted apart, not as passed nor as failed."""
+    try:
+        known = read_known_failures(list_path)
+        result = compare_known_failures(xml_path, known)
+    except (OSError, ET.ParseError, ValueError) as exc:
+        print(f"{label}: cannot judge the run ({exc})")
+        print(f"COUNTS {label} 0 1 0")
+        return 1
+    passed, failed = len(result["passed"]), len(result["failed"])
+    skipped, stale = len(result["skipped"]), result["stale"]
+    # A listed test that passes is not a failure of Odoo's: it counts as passed.
+    passed += len(stale)
+    rc = 0
+    print(
+        f"{label}: {passed} passed, {failed} failed, {skipped} skipped, "
+        f"{len(result['known'])} known failure(s) of Odoo's own ({list_path})"
+    )
+    for test, message in result["failed"]:
+        rc = 1
+        if with_addon:
+            print(f"  FAILED {test}: {message}")
+        else:
+            print(f"  FAILS WITHOUT THE ADDON, NOT LISTED {test}: {message}")
+    for test, message in result["skipped"]:
+        rc = 1
+        print(f"  SKIPPED {test}: {message}")
+    for test in stale:
+        if with_addon:
+            print(f"  note: {test} is listed but passed (check the list with --without-addon)")
+        else:
+            rc = 1
+            print(f"  LISTED BUT PASSES WITHOUT THE ADDON {test}")
+    total = passed + failed + skipped + len(result["known"])
+    if require_tests and total == 0:
+        rc = 1
+        print(f"{label}: no test was collected")
+    print(f"COUNTS {label} {passed} {failed} {skipped}")
+    return rc
+
+
 def main(argv):
     if len(argv) == 2 and argv[0] == "check-log":
         return check_log(argv[1])
     if len(argv) == 4 and argv[0] == "junit":
         return junit(argv[1], argv[2], argv[3] == "1")
-    print("usage: _testlib.py check-log LOG | junit LABEL XML REQUIRE_TESTS(0|1)")
+    if len(argv) == 6 and argv[0] == "odoo-suites":
+        return odoo_suites(argv[1], argv[2], argv[3], argv[4] == "with", argv[5] == "1")
+    print(
+        "usage: _testlib.py check-log LOG | junit LABEL XML REQUIRE_TESTS(0|1)"
+        " | odoo-suites LABEL XML KNOWN_FAILURES with|without REQUIRE_TESTS(0|1)"
+    )
     return 2
 
 

@@ -19,9 +19,19 @@ class CrmLead(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
     )
-    engagement_ids = fields.One2many("engagement.engagement", "lead_id", string="Engagements")
+    # Only engagement users read these: a salesperson without an engagement group opens
+    # the lead form as if the addon were not there.
+    engagement_ids = fields.One2many(
+        "engagement.engagement",
+        "lead_id",
+        string="Engagements",
+        groups="engagement_management.group_engagement_user",
+    )
     engagement_id = fields.Many2one(
-        "engagement.engagement", compute="_compute_engagement_id", string="Engagement"
+        "engagement.engagement",
+        compute="_compute_engagement_id",
+        string="Engagement",
+        groups="engagement_management.group_engagement_user",
     )
 
     @api.depends("engagement_ids")
@@ -95,8 +105,10 @@ class CrmLead(models.Model):
         )
         res = super().write(vals)
         won = pending.filtered(lambda lead: lead.won_status == "won")
-        # Whoever wins the deal moves its engagement, member of it or not.
-        won.sudo().engagement_ids._on_lead_won()
+        # Whoever wins the deal moves its engagement, member of it or not. Writes that win
+        # no lead (lead assignment, tracking, imports) cost no query here.
+        if won and (engagements := won.sudo().engagement_ids):
+            engagements._on_lead_won()
         return res
 
     def action_create_engagement(self):

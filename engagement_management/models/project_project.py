@@ -6,13 +6,21 @@ from .engagement_engagement import FINANCE_GROUPS
 class ProjectProject(models.Model):
     _inherit = "project.project"
 
-    engagement_ids = fields.One2many("engagement.engagement", "project_id", string="Engagements")
+    # Only engagement users read these: project users without an engagement group work
+    # on projects as if the addon were not there.
+    engagement_ids = fields.One2many(
+        "engagement.engagement",
+        "project_id",
+        string="Engagements",
+        groups="engagement_management.group_engagement_user",
+    )
     engagement_id = fields.Many2one(
         "engagement.engagement",
         compute="_compute_engagement_id",
         store=True,
         index=True,
         string="Engagement",
+        groups="engagement_management.group_engagement_user",
     )
 
     @api.depends("engagement_ids")

@@ -14,6 +14,7 @@ class SaleOrder(models.Model):
         check_company=True,
         tracking=True,
         copy=False,
+        groups="engagement_management.group_engagement_user",
         help="Confirmed orders of an engagement make its contracted revenue.",
     )
 

@@ -10,6 +10,7 @@ class SaleOrderLine(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="engagement_management.group_engagement_user",
         # The line is billed revenue and outlives the change order. Change orders past
         # draft cannot be deleted anyway (_unlink_only_drafts); a restrict key here held
         # the order, its engagement and customer back at uninstall.

@@ -1,7 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
-
-from ..tools import create_report_view
+from odoo.tools.sql import drop_view_if_exists
 
 REASONS = [
     ("blocked", "Blocked at a Gate"),
@@ -25,6 +24,9 @@ class EngagementAttentionItem(models.Model):
     needs the gates' Python rules, one engagement at a time). *Forecast margin under
     target* reads the flag the nightly health update stores, since the figures are
     computed in Python.
+
+    The rows are a query, not a view: "for N days" and "ended before today" are read on
+    Odoo's clock and the user's today, as the detail counts its days, not on PostgreSQL's.
     """
 
     _name = "engagement.attention.item"
@@ -128,6 +130,7 @@ class EngagementAttentionItem(models.Model):
 
     @api.model
     def _select(self):
+        now = fields.Datetime.now()
         cols = self._engagement_columns()
         blocked_days = SQL("make_interval(days => c.engagement_attention_blocked_days)")
         signature_days = SQL("make_interval(days => c.engagement_attention_signature_days)")
@@ -137,7 +140,7 @@ class EngagementAttentionItem(models.Model):
                    e.date_last_stage_update::date AS date_since, %(cols)s,
                    NULL::integer AS change_order_id, NULL::integer AS deliverable_id
               FROM open_engagement e JOIN res_company c ON c.id = e.company_id
-             WHERE e.date_last_stage_update < now() - %(blocked_days)s
+             WHERE e.date_last_stage_update < %(now)s - %(blocked_days)s
             UNION ALL
             SELECT e.id * %(f)s + 2, e.id, 'health_red', e.date_health_change, %(cols)s,
                    NULL, NULL
@@ -162,16 +165,18 @@ class EngagementAttentionItem(models.Model):
               JOIN res_company c ON c.id = e.company_id
               JOIN engagement_deliverable d ON d.engagement_id = e.id
              WHERE d.state = 'submitted' AND d.is_current
-               AND d.submitted_on < now() - %(signature_days)s
+               AND d.submitted_on < %(now)s - %(signature_days)s
             UNION ALL
             SELECT e.id * %(f)s + 6, e.id, 'overdue', e.date_end, %(cols)s, NULL, NULL
               FROM open_engagement e
               JOIN engagement_stage s ON s.id = e.stage_id
-             WHERE e.date_end < current_date
+             WHERE e.date_end < %(today)s
                AND s.sequence < (%(acceptance)s)
             """,
             f=_ID_FACTOR,
             cols=cols,
+            now=now,
+            today=fields.Date.context_today(self),
             blocked_days=blocked_days,
             signature_days=signature_days,
             acceptance=self._acceptance_sequence_sql(),
@@ -206,8 +211,13 @@ class EngagementAttentionItem(models.Model):
     def _query(self):
         return SQL("%s %s", self._with(), self._select())
 
+    @property
+    def _table_query(self):
+        return self._query()
+
     def init(self):
-        create_report_view(self)
+        # The rows were a view before they depended on Odoo's clock.
+        drop_view_if_exists(self.env.cr, self._table)
 
     # ------------------------------------------------------------------ actions
 

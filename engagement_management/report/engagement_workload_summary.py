@@ -1,7 +1,8 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
-
-from ..tools import create_report_view
+from odoo.tools.sql import drop_view_if_exists
 
 
 class EngagementWorkloadSummary(models.Model):
@@ -11,6 +12,9 @@ class EngagementWorkloadSummary(models.Model):
     that is neither won nor lost. Hours this month and to date are their employee's
     timesheets on engagement projects; the last seven days count all their timesheets,
     and above their company's weekly capacity they are over-allocated.
+
+    The rows are a query, not a view: this month and the last seven days are the user's,
+    read on Odoo's clock, not on PostgreSQL's.
     """
 
     _name = "engagement.workload.summary"
@@ -59,6 +63,7 @@ class EngagementWorkloadSummary(models.Model):
 
     @api.model
     def _query(self):
+        today = fields.Date.context_today(self)
         return SQL(
             """
             WITH roles AS (
@@ -113,11 +118,11 @@ class EngagementWorkloadSummary(models.Model):
                 SELECT emp.user_id,
                        SUM(aal.unit_amount) FILTER (
                            WHERE e.id IS NOT NULL
-                             AND aal.date >= date_trunc('month', current_date)
+                             AND aal.date >= %(month_start)s
                        ) AS hours_month,
                        SUM(aal.unit_amount) FILTER (WHERE e.id IS NOT NULL) AS hours_total,
                        SUM(aal.unit_amount) FILTER (
-                           WHERE aal.date > current_date - 7 AND aal.date <= current_date
+                           WHERE aal.date > %(week_start)s AND aal.date <= %(today)s
                        ) AS hours_week
                   FROM account_analytic_line aal
                   JOIN hr_employee emp ON emp.id = aal.employee_id
@@ -149,7 +154,15 @@ class EngagementWorkloadSummary(models.Model):
               LEFT JOIN timesheets t ON t.user_id = u.id
             """,
             revised=self.env["engagement.workload.report"]._revised_hours_query(),
+            today=today,
+            month_start=today.replace(day=1),
+            week_start=today - timedelta(days=7),
         )
 
+    @property
+    def _table_query(self):
+        return self._query()
+
     def init(self):
-        create_report_view(self)
+        # The rows were a view before they depended on Odoo's clock.
+        drop_view_if_exists(self.env.cr, self._table)

@@ -1,4 +1,5 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -9,14 +10,22 @@ from odoo.tests import tagged
 from ..models.engagement_engagement import _GATE_OVERRIDE
 from .common import EngagementCommon
 
+# The day these scenarios run on, whatever the day of the run: a Wednesday in mid-June,
+# so that the month, the last seven days and the month before are told apart.
+NOW = datetime(2026, 6, 17, 9, 0)
+TODAY = NOW.date()
+
 
 @tagged("post_install", "-at_install")
+@freeze_time(NOW)
 class TestEngagementAttentionList(EngagementCommon):
     """The head of the practice sees which engagements need someone now, and why."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The database's transaction time too (create_date, the chatter's tracking dates).
+        cls.startClassPatcher(patch.object(cls.env.cr, "now", lambda: NOW))
         cls.company.write(
             {
                 "engagement_attention_blocked_days": 30,
@@ -24,7 +33,7 @@ class TestEngagementAttentionList(EngagementCommon):
             }
         )
         now = fields.Datetime.now()
-        today = date.today()
+        today = fields.Date.today()
         cls.calm = cls._create_engagement(name="Calm", budget_cost=10000.0)
         cls.blocked = cls._create_engagement(name="Blocked", budget_cost=10000.0)
         cls.blocked._set_stage_date(now - timedelta(days=40))
@@ -104,20 +113,20 @@ class TestEngagementAttentionList(EngagementCommon):
         )
         self.assertEqual(by_reason["overdue"].date_since, self.overdue.date_end)
         # Off track and under target since the day it happened (today, in this setup).
-        self.assertEqual(by_reason["health_red"].date_since, date.today())
+        self.assertEqual(by_reason["health_red"].date_since, TODAY)
         self.assertEqual(by_reason["health_red"].detail, "Health off track for 0 days")
-        self.assertEqual(by_reason["margin"].date_since, date.today())
+        self.assertEqual(by_reason["margin"].date_since, TODAY)
         self.assertIn(self.change_order.display_name, by_reason["change_order"].detail)
         self.assertEqual(by_reason["change_order"].user_id, self.manager)
 
     def test_off_track_counts_from_the_day_the_health_changed(self):
-        self.red._workflow().date_health_change = date.today() - timedelta(days=12)
+        self.red._workflow().date_health_change = TODAY - timedelta(days=12)
         self.red._workflow().health = "red"  # no change: the date stays
         item = self._items().filtered(lambda item: item.reason == "health_red")
         self.assertEqual(item.detail, "Health off track for 12 days")
         self.red._workflow().health = "amber"
         self.red._workflow().health = "red"
-        self.assertEqual(self.red.date_health_change, date.today())
+        self.assertEqual(self.red.date_health_change, TODAY)
 
     def test_the_button_opens_the_record_where_the_action_is(self):
         by_reason = {item.reason: item for item in self._items()}
@@ -158,6 +167,7 @@ class TestEngagementAttentionList(EngagementCommon):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(NOW)
 class TestEngagementWorkload(EngagementCommon):
     """Each PM and BA sees their hours; the head of the practice sees everyone's."""
 
@@ -178,13 +188,11 @@ class TestEngagementWorkload(EngagementCommon):
         cls.engagement.project_id = cls.project
         cls.pm_employee = cls.env["hr.employee"].create({"name": "Paula", "user_id": cls.pm.id})
         cls.ba_employee = cls.env["hr.employee"].create({"name": "Bruno", "user_id": cls.ba.id})
-        cls.today = date.today()
-        cls.last_month = (cls.today.replace(day=1) - timedelta(days=1)).replace(day=1)
         for employee, day, hours in (
-            (cls.pm_employee, cls.today, 30.0),
-            (cls.pm_employee, cls.today - timedelta(days=2), 15.0),
-            (cls.pm_employee, cls.last_month, 8.0),
-            (cls.ba_employee, cls.today, 6.0),
+            (cls.pm_employee, TODAY, 30.0),
+            (cls.pm_employee, date(2026, 6, 15), 15.0),
+            (cls.pm_employee, date(2026, 5, 1), 8.0),
+            (cls.ba_employee, TODAY, 6.0),
         ):
             cls.env["account.analytic.line"].create(
                 {
@@ -225,8 +233,9 @@ class TestEngagementWorkload(EngagementCommon):
             [("engagement_id", "=", self.engagement.id), ("user_id", "=", self.pm.id)],
             ["date:month"],
             ["hours_logged:sum"],
+            order="date:month",
         )
-        self.assertEqual(len(rows), 1 if self.today.day <= 2 else 2)
+        self.assertEqual(rows, [(date(2026, 5, 1), 8.0), (date(2026, 6, 1), 45.0)])
 
     def test_the_summary_flags_who_is_over_capacity_and_counts_presales(self):
         summary = self.env["engagement.workload.summary"].with_user(self.manager)
@@ -248,6 +257,18 @@ class TestEngagementWorkload(EngagementCommon):
         self.assertEqual(
             summary.with_user(self.pm).search([]).user_id, self.pm, "a PM sees only their row"
         )
+
+    def test_the_month_and_the_last_seven_days_follow_the_calendar(self):
+        def pm_hours(day):
+            with freeze_time(day):
+                self.env.invalidate_all()
+                row = self.env["engagement.workload.summary"].search([("user_id", "=", self.pm.id)])
+                return row.hours_month, row.hours_week, row.hours_total, row.over_allocated
+
+        # 22 June: 15 June is seven days back, out of the last seven days.
+        self.assertEqual(pm_hours("2026-06-22 08:00:00"), (45.0, 30.0, 53.0, False))
+        # 1 July: June is last month, and none of its hours is in the last seven days.
+        self.assertEqual(pm_hours("2026-07-01 08:00:00"), (0.0, 0.0, 53.0, False))
 
     def test_a_won_opportunity_is_no_more_presales(self):
         self.lead.action_set_won()

@@ -1,4 +1,5 @@
-"""scripts/test's own judges: the install-log check and the JUnit skip rule."""
+"""scripts/test's own judges: the install-log check, the JUnit skip rule and the
+comparison of Odoo's own suites with their known failures."""
 
 import pytest
 
@@ -67,3 +68,73 @@ def test_junit_fails_a_skip_and_an_empty_run(testlib, tmp_path):
         "</testsuite></testsuites>"
     )
     assert testlib.junit("part", report, True) == 0
+
+
+SUITES = """<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" errors="0" failures="2" skipped="0" tests="4">
+<testcase classname="crm.tests.test_crm_lead.TestCRMLead" name="test_ok"/>
+<testcase classname="crm.tests.test_crm_lead.TestCRMLead" name="test_phone">
+<failure message="AssertionError: '202 555' != '+1 202'">tb</failure></testcase>
+<testcase classname="crm.tests.test_crm_ui.TestUi" name="test_tour">
+<failure message="AccessError: crm.lead.engagement_ids&#10;more">tb</failure></testcase>
+<testcase classname="sale_project.tests.test_x.TestX" name="test_fixed"/>
+</testsuite></testsuites>
+"""
+
+KNOWN = """\
+# Odoo's own failures
+crm/tests/test_crm_lead.py::TestCRMLead::test_phone  # phonenumbers not installed
+
+sale_project/tests/test_x.py::TestX::test_fixed  # fixed since
+"""
+
+
+@pytest.fixture
+def suites(tmp_path):
+    (tmp_path / "r.xml").write_text(SUITES)
+    (tmp_path / "known.txt").write_text(KNOWN)
+    return tmp_path / "r.xml", tmp_path / "known.txt"
+
+
+def test_odoo_suites_ids_are_pytest_node_ids(testlib, suites):
+    result = testlib.compare_known_failures(suites[0], testlib.read_known_failures(suites[1]))
+    assert result == {
+        "passed": ["crm/tests/test_crm_lead.py::TestCRMLead::test_ok"],
+        "failed": [
+            ("crm/tests/test_crm_ui.py::TestUi::test_tour", "AccessError: crm.lead.engagement_ids")
+        ],
+        "known": ["crm/tests/test_crm_lead.py::TestCRMLead::test_phone"],
+        "stale": ["sale_project/tests/test_x.py::TestX::test_fixed"],
+        "skipped": [],
+    }
+
+
+def test_odoo_suites_fail_on_a_failure_not_listed(testlib, suites, capsys):
+    assert testlib.odoo_suites("odoo", *suites, True, True) == 1
+    out = capsys.readouterr().out
+    assert "FAILED crm/tests/test_crm_ui.py::TestUi::test_tour: AccessError" in out
+    # The known failure is counted apart; the listed test that passed, as passed.
+    assert "odoo: 2 passed, 1 failed, 0 skipped, 1 known failure(s)" in out
+    assert out.rstrip().endswith("COUNTS odoo 2 1 0")
+
+
+def test_odoo_suites_pass_with_only_known_failures(testlib, suites, capsys):
+    suites[0].write_text(
+        SUITES.replace(
+            '<failure message="AccessError: crm.lead.engagement_ids&#10;more">tb</failure>', ""
+        )
+    )
+    assert testlib.odoo_suites("odoo", *suites, True, True) == 0
+    out = capsys.readouterr().out
+    assert "note: sale_project/tests/test_x.py::TestX::test_fixed is listed but passed" in out
+    # Without the addon, that same stale entry fails the check of the list.
+    assert testlib.odoo_suites("odoo", *suites, False, True) == 1
+    assert "LISTED BUT PASSES WITHOUT THE ADDON" in capsys.readouterr().out
+
+
+def test_odoo_suites_refuse_an_entry_without_its_reason(testlib, suites, capsys):
+    suites[1].write_text("crm/tests/test_crm_lead.py::TestCRMLead::test_phone\n")
+    with pytest.raises(ValueError, match="why it fails"):
+        testlib.read_known_failures(suites[1])
+    assert testlib.odoo_suites("odoo", *suites, True, True) == 1
+    assert "COUNTS odoo 0 1 0" in capsys.readouterr().out
