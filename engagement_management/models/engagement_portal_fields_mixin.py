@@ -21,10 +21,12 @@ class EngagementPortalFieldsMixin(models.AbstractModel):
 
     @api.model
     def _has_field_access(self, field, operation):
+        # Cheapest first: most fields a page reads are the customer's too.
         if (
-            not self.env.su
+            field.name not in ALWAYS_READABLE
+            and field.name not in self._portal_fields
+            and not self.env.su
             and self.env.user.share
-            and field.name not in ALWAYS_READABLE | self._portal_fields
         ):
             return False
         return super()._has_field_access(field, operation)
