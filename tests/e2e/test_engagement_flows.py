@@ -33,7 +33,8 @@ def stage_of(client, engagement_id):
 
 
 def sign_statement_of_work(manager, legal, engagement_id, ref):
-    """The SOW goes through Legal's review to the customer, who signs it in person."""
+    """The SOW goes through Legal's review to the customer, who signs it in person: the
+    manager files the countersigned copy (nobody inside signs for the customer)."""
     sow = manager.call(
         "engagement.deliverable",
         "create",
@@ -48,7 +49,16 @@ def sign_statement_of_work(manager, legal, engagement_id, ref):
     manager.call("engagement.deliverable", "action_request_review", [sow])
     legal.call("engagement.deliverable", "action_review_approve", [sow])
     manager.call("engagement.deliverable", "action_submit", [sow])
-    manager.call("engagement.deliverable", "action_sign", [sow], "Nora Northwind")
+    with expect_refusal("Only the customer answers", kind="AccessError"):
+        manager.call("engagement.deliverable", "action_sign", [sow], "Nora Northwind")
+    manager.call(
+        "engagement.deliverable",
+        "action_mark_signed_paper",
+        [sow],
+        base64.b64encode(b"%PDF-1.4 SOW countersigned").decode(),
+        "sow-signed.pdf",
+        "Nora Northwind",
+    )
     return sow
 
 
@@ -344,7 +354,20 @@ def test_pm_raises_a_change_order_a_manager_approves_it(login_as, people, new_op
         "budget_cost": 0.0,
         "revised_cost": 0.0,
     }
-    manager.call(CHANGE_ORDER, "action_sign", [order_id], "Nora Northwind")
+    # Signed in person: the manager files the countersigned copy; signing for the
+    # customer over RPC is refused.
+    with expect_refusal("Only the customer answers", kind="AccessError"):
+        manager.call(CHANGE_ORDER, "action_sign", [order_id], "Nora Northwind")
+    manager.call(
+        CHANGE_ORDER,
+        "write",
+        [order_id],
+        {
+            "countersigned_file": base64.b64encode(b"%PDF-1.4 signed change").decode(),
+            "countersigned_filename": "change-signed.pdf",
+        },
+    )
+    manager.call(CHANGE_ORDER, "action_upload_countersigned", [order_id], "Nora Northwind")
     manager.call(CHANGE_ORDER, "action_apply", [order_id])
     assert manager.read_one(CHANGE_ORDER, order_id, ["state"])["state"] == "applied"
     assert finance.read_one(ENGAGEMENT, engagement_id, figures) == {
