@@ -1,5 +1,6 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.tools import ormcache
 
 # The workflow's own writes carry this object in their context. Only Python code in this
 # process can hold it (JSON-RPC, XML-RPC and the web client send data, not objects), so
@@ -64,14 +65,16 @@ class EngagementWorkflowMixin(models.AbstractModel):
     def _in_workflow(self):
         return self.env.context.get(WORKFLOW_CONTEXT_KEY) is _WORKFLOW
 
+    @ormcache()
     def _derived_fields(self):
         """The fields whose value comes from elsewhere: read-only related and computed
-        fields (related fields have an inverse of their own: the record they read)."""
-        return {
+        fields (related fields have an inverse of their own: the record they read).
+        Known once per model: every create and write asks."""
+        return frozenset(
             name
             for name, field in self._fields.items()
             if field.readonly and (field.related or (field.compute and not field.inverse))
-        }
+        )
 
     def _refused_fields(self, vals, creating=False):
         """The fields of ``vals`` a plain create or write may not set."""
