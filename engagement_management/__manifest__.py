@@ -54,6 +54,7 @@
         "views/sale_order_views.xml",
         "views/project_project_views.xml",
         "report/engagement_profitability_report_views.xml",
+        "report/engagement_burnup_report_views.xml",
         "report/engagement_margin_review_report.xml",
         "views/engagement_margin_review_views.xml",
         "report/engagement_attention_item_views.xml",

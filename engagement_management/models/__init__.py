@@ -1,4 +1,5 @@
 from . import engagement_workflow_mixin
+from . import engagement_report_mixin
 from . import engagement_portal_fields_mixin
 from . import engagement_portal_mixin
 from . import engagement_signature_mixin
@@ -20,6 +21,6 @@ from . import res_config_settings
 from . import engagement_margin_review
 from . import engagement_margin_review_line
 from . import res_users
-from . import engagement_portfolio
 from . import account_analytic_line
+from . import res_currency_rate
 from . import ir_attachment

@@ -1,8 +1,5 @@
-from datetime import date, timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 
 from ..lib import gates as gate_rules
 from ..lib import money
@@ -40,10 +37,13 @@ BILLING_TYPES = [
 # so no client can skip the gates by sending a context key.
 _GATE_OVERRIDE = object()
 
-# Figures kept as computed: hours and percentages (money is rounded to the currency).
-_UNROUNDED = ("hours_actual", "percent_complete", "margin_pct", "forecast_margin_pct")
-# The fields _compute_figures assigns: money.figures() but what is computed elsewhere.
+# The fields _compute_figures assigns, read from engagement.portfolio.report.
 FIGURE_FIELDS = (
+    "revised_revenue",
+    "revised_cost",
+    "revised_hours",
+    "revised_date_end",
+    "revenue_contracted",
     "revenue_invoiced",
     "cost_labour",
     "cost_bills",
@@ -58,6 +58,17 @@ FIGURE_FIELDS = (
     "forecast_margin_pct",
     "wip_amount",
 )
+_FLOATS = frozenset(FIGURE_FIELDS) - {"revised_date_end"}
+# The engagement's own values the figures are derived from, and their SQL types: what a
+# form being edited passes in (see _inputs_sql).
+EDITABLE_INPUTS = {
+    "billing_type": "varchar",
+    "etc_method": "varchar",
+    "budget_revenue": "numeric",
+    "budget_cost": "numeric",
+    "budget_hours": "float8",
+    "date_end": "date",
+}
 
 
 class EngagementEngagement(models.Model):
@@ -220,16 +231,6 @@ class EngagementEngagement(models.Model):
         store=True,
         help="What the project manager reported in the latest status report.",
     )
-    forecast_below_target = fields.Boolean(
-        string="Forecast Under Target",
-        readonly=True,
-        copy=False,
-        help="The forecast margin was under the target margin when the figures were last "
-        "evaluated (nightly, or on Refresh Health): the attention list reads it.",
-    )
-    date_forecast_below_target = fields.Date(
-        string="Forecast Under Target Since", readonly=True, copy=False
-    )
 
     # Contract and baseline
     billing_type = fields.Selection(
@@ -251,27 +252,28 @@ class EngagementEngagement(models.Model):
     # Computed as superuser: members without Finance read the revised hours and end date,
     # whose compute also reads the (Finance only) baseline money.
     revised_revenue = fields.Monetary(
-        compute="_compute_revised",
+        compute="_compute_figures",
         compute_sudo=True,
         string="Revised Revenue",
         groups=FINANCE_GROUPS,
     )
     revised_cost = fields.Monetary(
-        compute="_compute_revised",
+        compute="_compute_figures",
         compute_sudo=True,
         string="Revised Cost",
         groups=FINANCE_GROUPS,
     )
     revised_hours = fields.Float(
-        compute="_compute_revised", compute_sudo=True, string="Revised Hours"
+        compute="_compute_figures", compute_sudo=True, string="Revised Hours"
     )
     revenue_contracted = fields.Monetary(
-        compute="_compute_revenue_contracted",
+        compute="_compute_figures",
+        compute_sudo=True,
         string="Contracted Revenue",
         groups=FINANCE_GROUPS,
     )
     revised_date_end = fields.Date(
-        compute="_compute_revised", compute_sudo=True, string="Revised End Date"
+        compute="_compute_figures", compute_sudo=True, string="Revised End Date"
     )
 
     # Change orders
@@ -332,41 +334,56 @@ class EngagementEngagement(models.Model):
         "far extrapolated over the remaining progress.",
     )
     revenue_invoiced = fields.Monetary(
-        compute="_compute_figures", string="Invoiced Revenue", groups=FINANCE_GROUPS
+        compute="_compute_figures",
+        compute_sudo=True,
+        string="Invoiced Revenue",
+        groups=FINANCE_GROUPS,
     )
     cost_labour = fields.Monetary(
-        compute="_compute_figures", string="Labour Cost", groups=FINANCE_GROUPS
+        compute="_compute_figures", compute_sudo=True, string="Labour Cost", groups=FINANCE_GROUPS
     )
     cost_bills = fields.Monetary(
-        compute="_compute_figures", string="Vendor Bills", groups=FINANCE_GROUPS
+        compute="_compute_figures", compute_sudo=True, string="Vendor Bills", groups=FINANCE_GROUPS
     )
     cost_expenses = fields.Monetary(
-        compute="_compute_figures", string="Expenses", groups=FINANCE_GROUPS
+        compute="_compute_figures", compute_sudo=True, string="Expenses", groups=FINANCE_GROUPS
     )
     cost_actual = fields.Monetary(
-        compute="_compute_figures", string="Actual Cost", groups=FINANCE_GROUPS
+        compute="_compute_figures", compute_sudo=True, string="Actual Cost", groups=FINANCE_GROUPS
     )
     hours_actual = fields.Float(
-        compute="_compute_figures", string="Actual Hours", groups=FINANCE_GROUPS
+        compute="_compute_figures", compute_sudo=True, string="Actual Hours", groups=FINANCE_GROUPS
     )
-    margin = fields.Monetary(compute="_compute_figures", groups=FINANCE_GROUPS)
+    margin = fields.Monetary(compute="_compute_figures", compute_sudo=True, groups=FINANCE_GROUPS)
     margin_pct = fields.Float(
-        compute="_compute_figures", string="Margin (%)", groups=FINANCE_GROUPS
+        compute="_compute_figures", compute_sudo=True, string="Margin (%)", groups=FINANCE_GROUPS
     )
     percent_complete = fields.Float(
-        compute="_compute_figures", string="Progress (%)", groups=FINANCE_GROUPS
+        compute="_compute_figures", compute_sudo=True, string="Progress (%)", groups=FINANCE_GROUPS
     )
     etc_cost = fields.Monetary(
-        compute="_compute_figures", string="Cost to Complete (ETC)", groups=FINANCE_GROUPS
+        compute="_compute_figures",
+        compute_sudo=True,
+        string="Cost to Complete (ETC)",
+        groups=FINANCE_GROUPS,
     )
     eac_cost = fields.Monetary(
-        compute="_compute_figures", string="Cost at Completion (EAC)", groups=FINANCE_GROUPS
+        compute="_compute_figures",
+        compute_sudo=True,
+        string="Cost at Completion (EAC)",
+        groups=FINANCE_GROUPS,
     )
     forecast_margin_pct = fields.Float(
-        compute="_compute_figures", string="Forecast Margin (%)", groups=FINANCE_GROUPS
+        compute="_compute_figures",
+        compute_sudo=True,
+        string="Forecast Margin (%)",
+        groups=FINANCE_GROUPS,
     )
     wip_amount = fields.Monetary(
-        compute="_compute_figures", string="WIP (Unbilled)", groups=FINANCE_GROUPS
+        compute="_compute_figures",
+        compute_sudo=True,
+        string="WIP (Unbilled)",
+        groups=FINANCE_GROUPS,
     )
 
     _check_dates = models.Constraint(
@@ -433,84 +450,64 @@ class EngagementEngagement(models.Model):
             engagement.reported_health = latest.health or False
 
     @api.depends(
+        "active",
+        "company_id",
+        "currency_id",
+        "billing_type",
+        "etc_method",
         "budget_revenue",
         "budget_cost",
         "budget_hours",
         "date_end",
+        "project_id.account_id",
         "change_order_ids.state",
+        "change_order_ids.currency_id",
+        "change_order_ids.applied_on",
         "change_order_ids.revenue_delta",
         "change_order_ids.cost_delta",
         "change_order_ids.hours_delta",
         "change_order_ids.schedule_delta_days",
+        "change_order_ids.sale_order_line_id.state",
+        "sale_order_ids.state",
+        "sale_order_ids.currency_id",
+        "sale_order_ids.date_order",
+        "sale_order_ids.amount_untaxed",
     )
-    def _compute_revised(self):
-        deltas = self._get_change_deltas()
-        columns = {
-            "revised_revenue": [],
-            "revised_cost": [],
-            "revised_hours": [],
-            "revised_date_end": [],
-        }
+    def _compute_figures(self):
+        """Every figure, read from the one query that defines them
+        (``engagement.portfolio.report``) for these engagements' saved state. The
+        analytic lines and rates it also reads cannot be named here (a line reaches its
+        account through a plan's column): they invalidate these fields when they change
+        (account.analytic.line, res.currency.rate)."""
+        report = self.env["engagement.portfolio.report"].sudo()
+        saved = self.filtered("id")
+        rows = report._figures_rows(saved.ids)
+        edited = (self - saved).filtered(lambda engagement: engagement._origin)
+        if edited:
+            # A form being edited: the figures of what is typed, by the same query.
+            rows |= report._figures_rows(
+                edited._origin.ids,
+                edits={
+                    engagement._origin.id: {
+                        name: engagement[name] or None for name in EDITABLE_INPUTS
+                    }
+                    for engagement in edited
+                },
+            )
+        empty = dict.fromkeys(FIGURE_FIELDS, 0.0) | {"revised_date_end": False}
         for engagement in self:
-            delta = deltas.get(engagement._origin.id, {})
-            round_ = engagement.currency_id.round
-            columns["revised_revenue"].append(
-                round_(engagement.budget_revenue + delta.get("revenue", 0.0))
-            )
-            columns["revised_cost"].append(round_(engagement.budget_cost + delta.get("cost", 0.0)))
-            columns["revised_hours"].append(engagement.budget_hours + delta.get("hours", 0.0))
-            columns["revised_date_end"].append(
-                engagement.date_end and engagement.date_end + timedelta(days=delta.get("days", 0))
-            )
-        self._cache_computed(columns)
-
-    def _get_change_deltas(self):
-        """Hook: ``{engagement_id: {'revenue', 'cost', 'hours', 'days'}}`` added to the
-        baseline: the sums of the applied change orders, in one grouped query."""
-        groups = (
-            self.env["engagement.change.order"]
-            .sudo()
-            ._read_group(
-                [("engagement_id", "in", self._origin.ids), ("state", "=", "applied")],
-                ["engagement_id", "currency_id", "applied_on:day"],
-                [
-                    "revenue_delta:sum",
-                    "cost_delta:sum",
-                    "hours_delta:sum",
-                    "schedule_delta_days:sum",
-                ],
-            )
-        )
-        deltas = {}
-        for engagement, currency, day, revenue, cost, hours, days in groups:
-            # An order keeps the currency it was agreed in, whatever became of the
-            # engagement's since: converted at the date it was applied.
-            revenue, cost = (
-                engagement._convert_from(currency, amount, day) for amount in (revenue, cost)
-            )
-            delta = deltas.setdefault(
-                engagement.id, {"revenue": 0.0, "cost": 0.0, "hours": 0.0, "days": 0}
-            )
-            for key, value in (
-                ("revenue", revenue),
-                ("cost", cost),
-                ("hours", hours),
-                ("days", days),
-            ):
-                delta[key] += value
-        return deltas
-
-    def _convert_from(self, currency, amount, day):
-        """``amount`` in ``currency`` in this engagement's currency at ``day``."""
-        self.ensure_one()
-        if not currency or currency == self.currency_id:
-            return amount
-        return currency._convert(
-            amount,
-            self.currency_id,
-            self.company_id,
-            fields.Date.to_date(day) or fields.Date.today(),
-        )
+            values = rows.get(engagement._origin.id)
+            if values is None:
+                # Not saved yet: the baseline as typed, nothing spent.
+                values = empty | {
+                    "revised_revenue": engagement.budget_revenue,
+                    "revised_cost": engagement.budget_cost,
+                    "revised_hours": engagement.budget_hours,
+                    "revised_date_end": engagement.date_end,
+                }
+            for name in FIGURE_FIELDS:
+                value = values[name]
+                engagement[name] = float(value) if value is not None and name in _FLOATS else value
 
     @api.depends("change_order_ids.state", "change_order_ids.revenue_delta")
     def _compute_change_order_stats(self):
@@ -532,245 +529,11 @@ class EngagementEngagement(models.Model):
             engagement.change_order_count = counts.get(engagement._origin.id, 0)
             engagement.change_order_revenue = revenues.get(engagement._origin.id, 0.0)
 
-    @api.depends(
-        "sale_order_ids.state",
-        "sale_order_ids.amount_untaxed",
-        "currency_id",
-        "change_order_ids.state",
-        "change_order_ids.revenue_delta",
-    )
-    def _compute_revenue_contracted(self):
-        totals = self._get_contracted_amounts()
-        # In a form being edited the record is a new id: its saved origin has the orders.
-        self._cache_computed(
-            {
-                "revenue_contracted": [
-                    engagement.currency_id.round(totals.get(engagement._origin.id, 0.0))
-                    for engagement in self
-                ]
-            }
-        )
-
-    def _get_contracted_amounts(self):
-        """Untaxed amount of confirmed orders, in each engagement's currency at the order date.
-
-        One grouped query for the whole recordset, so lists stay at constant queries.
-        """
-        groups = (
-            self.env["sale.order"]
-            .sudo()
-            ._read_group(
-                [("engagement_id", "in", self._origin.ids), ("state", "=", "sale")],
-                ["engagement_id", "currency_id", "date_order:day"],
-                ["amount_untaxed:sum"],
-            )
-        )
-        # Every rate the conversions need, in one query: a list stays at constant queries
-        # whatever the currencies of its orders.
-        convert, __ = self._get_rate_table(self.env["res.currency"].union(*(g[1] for g in groups)))
-        totals = {}
-        for engagement, currency, day, amount in groups:
-            if currency != engagement.currency_id:
-                # order dates are datetimes; rates are by date
-                amount = convert(
-                    amount,
-                    currency,
-                    engagement.currency_id,
-                    engagement.company_id,
-                    fields.Date.to_date(day),
-                )
-            totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
-        # Applied change orders whose revenue no confirmed order carries yet: counted
-        # here until their line's order is confirmed, then through the order above.
-        pending = (
-            self.env["engagement.change.order"]
-            .sudo()
-            ._read_group(
-                [
-                    ("engagement_id", "in", self._origin.ids),
-                    ("state", "=", "applied"),
-                    "|",
-                    ("sale_order_line_id", "=", False),
-                    ("sale_order_line_id.state", "!=", "sale"),
-                ],
-                ["engagement_id", "currency_id", "applied_on:day"],
-                ["revenue_delta:sum"],
-            )
-        )
-        for engagement, currency, day, amount in pending:
-            amount = engagement._convert_from(currency, amount, day)
-            totals[engagement.id] = totals.get(engagement.id, 0.0) + amount
-        return totals
-
-    @api.depends(
-        "budget_revenue",
-        "budget_cost",
-        "budget_hours",
-        "billing_type",
-        "etc_method",
-        "currency_id",
-        "project_id.account_id",
-    )
-    def _compute_figures(self):
-        # As superuser: who may read the figures is decided by the fields' groups when
-        # they are read; checking them again on every access costs a list its speed.
-        engagements = self.sudo()
-        actuals = engagements._get_actual_amounts()
-        columns = {name: [] for name in FIGURE_FIELDS}
-        for engagement in engagements:
-            amounts = actuals.get(engagement._origin.id, {})
-            values = money.figures(
-                billing_type=engagement.billing_type,
-                etc_method=engagement.etc_method,
-                revised_revenue=engagement.revised_revenue,
-                revised_cost=engagement.revised_cost,
-                revised_hours=engagement.revised_hours,
-                revenue_contracted=engagement.revenue_contracted,
-                revenue_invoiced=amounts.get(money.REVENUE_INVOICED, 0.0),
-                cost_labour=amounts.get(money.COST_LABOUR, 0.0),
-                cost_bills=amounts.get(money.COST_BILLS, 0.0),
-                cost_expenses=amounts.get(money.COST_EXPENSES, 0.0),
-                hours_actual=amounts.get("hours", 0.0),
-            )
-            round_ = engagement.currency_id.round
-            for name, column in columns.items():
-                value = values[name]
-                column.append(value if name in _UNROUNDED else round_(value))
-        self._cache_computed(columns)
-
-    def _cache_computed(self, columns):
-        """Put computed values, ``{field name: [value of each record of self]}``, in the
-        cache, final: money already rounded to each engagement's currency.
-
-        An assignment through the ORM costs a currency lookup, a rounding and a
-        comparison per record and field: a list of 80 engagements spent more time
-        assigning its figures than computing them. This fills the cache as Odoo's own
-        fetch does (and ir.ui.view, mail.thread), which is sound for computed fields
-        that are not stored: nothing to flush, recompute or track.
-        """
-        for name, values in columns.items():
-            field = self._fields[name]
-            assert field.compute and not field.store, f"{field} is not a non-stored compute"
-            field._insert_cache(self, values)
-
-    def _get_actual_amounts(self, domain=None):
-        """``{engagement_id: {kind: amount, 'hours': hours}}`` in each engagement's currency.
-
-        Read from the profitability report (one classification of analytic lines) in one
-        grouped query by engagement and kind. The lines of an engagement whose currency
-        is not its company's are also grouped by rate period (from one rate date to the
-        next, every day converts at the same rates) and converted at that period's rates,
-        which is each line's accounting date's.
-        """
-        ids = self._origin.ids
-        if not ids:
-            return {}
-        # {id: (company, its currency, the engagement's)} of those needing conversion
-        foreign = {}
-        for engagement in self:
-            company = engagement.company_id
-            if engagement.currency_id != company.currency_id:
-                foreign[engagement._origin.id] = (
-                    company,
-                    company.currency_id,
-                    engagement.currency_id,
-                )
-        convert, rate_dates = self.browse(foreign)._get_rate_table()
-        # Period i starts on period_starts[i]; period 0 is before the first rate.
-        period_starts = [date.min, *rate_dates]
-
-        report = self.env["engagement.profitability.report"].sudo()
-        query = report._search([("engagement_id", "in", ids), *(domain or [])])
-
-        def column(name):
-            return report._field_to_sql(query.table, name, query)
-
-        period_sql = SQL(
-            "CASE WHEN %s = ANY(%s) THEN width_bucket(%s, %s::date[]) END",
-            column("engagement_id"),
-            list(foreign),
-            column("date"),
-            rate_dates,
-        )
-        query.groupby = SQL("%s, %s, %s", column("engagement_id"), column("kind"), period_sql)
-        rows = self.env.execute_query(
-            query.select(
-                column("engagement_id"),
-                column("kind"),
-                period_sql,
-                *(SQL("SUM(%s)", column(name)) for name in ("revenue", "cost", "hours")),
-            )
-        )
-        result = {}
-        for engagement_id, kind, period, revenue, cost, hours in rows:
-            amount = revenue if kind == money.REVENUE_INVOICED else cost
-            if period is not None:
-                company, from_currency, to_currency = foreign[engagement_id]
-                amount = convert(amount, from_currency, to_currency, company, period_starts[period])
-            totals = result.setdefault(engagement_id, {})
-            totals[kind] = totals.get(kind, 0.0) + amount
-            totals["hours"] = totals.get("hours", 0.0) + hours
-        return result
-
-    def _get_period_amounts(self, date_from, date_to):
-        """``{engagement_id: {period_revenue, period_cost, period_margin}}``: the actual
-        figures of the lines dated in the period, in each engagement's currency."""
-        amounts = self._get_actual_amounts([("date", ">=", date_from), ("date", "<=", date_to)])
-        result = {}
-        for engagement_id, totals in amounts.items():
-            revenue = totals.get(money.REVENUE_INVOICED, 0.0)
-            cost = money.cost_actual(*(totals.get(kind, 0.0) for kind in money.COST_KINDS))
-            result[engagement_id] = {
-                "period_revenue": revenue,
-                "period_cost": cost,
-                "period_margin": money.margin(revenue, cost),
-            }
-        return result
-
-    def _get_rate_table(self, extra_currencies=None):
-        """``(convert, dates)``: the function ``(amount, from currency, to currency,
-        company, day) -> amount`` over every rate of the engagements' currencies (and
-        ``extra_currencies``), read in one query (Odoo's lookup, see money.rate_on, and
-        money.convert), and the sorted dates on which one of those rates changes."""
-        currencies = self.currency_id | self.company_id.currency_id
-        if extra_currencies:
-            currencies |= extra_currencies
-        roots = self.company_id.root_id
-        rows = (
-            self.env["res.currency.rate"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("currency_id", "in", currencies.ids),
-                    ("company_id", "in", [False, *roots.ids]),
-                ],
-                ["currency_id", "company_id", "name", "rate"],
-                order="name",
-            )
-        )
-        layers = {}
-        for row in rows:
-            key = (row.currency_id.id, row.company_id.id)
-            layers.setdefault(key, []).append((row.name, row.rate))
-
-        cache = {}
-
-        def rate(currency, company, day):
-            key = (currency.id, company.id, day)
-            if key not in cache:
-                cache[key] = money.rate_on(
-                    layers.get((currency.id, company.root_id.id), []),
-                    day,
-                    layers.get((currency.id, False), []),
-                )
-            return cache[key]
-
-        def convert(amount, from_currency, to_currency, company, day):
-            return money.convert(
-                amount, rate(from_currency, company, day), rate(to_currency, company, day)
-            )
-
-        return convert, sorted({row.name for row in rows})
+    @api.model
+    def _invalidate_figures(self):
+        """Forget the figures read so far in this transaction: what they are summed from
+        changed (analytic lines, rates). Computed again, from the database, when read."""
+        self.invalidate_model(FIGURE_FIELDS, flush=False)
 
     @api.depends(
         "stage_id", "gate_line_ids.state", "change_order_ids.state", "deliverable_ids.state"
@@ -905,8 +668,6 @@ class EngagementEngagement(models.Model):
             "date_last_stage_update",
             "health",
             "date_health_change",
-            "forecast_below_target",
-            "date_forecast_below_target",
             "satisfaction_score",
         }
 
@@ -1038,13 +799,6 @@ class EngagementEngagement(models.Model):
         if "health" in vals:
             changing = self.filtered(lambda engagement: engagement.health != vals["health"])
             dated.append((changing, "date_health_change"))
-        if vals.get("forecast_below_target"):
-            dated.append(
-                (
-                    self.filtered_domain([("forecast_below_target", "=", False)]),
-                    "date_forecast_below_target",
-                )
-            )
         return [(records, field) for records, field in dated if records]
 
     @api.constrains("project_id", "partner_id", "company_id")
@@ -1192,7 +946,6 @@ class EngagementEngagement(models.Model):
         an activity. Returns the engagements whose health changed."""
         changed = self.browse()
         labels = dict(self._fields["health"]._description_selection(self.env))
-        self.sudo()._update_forecast_below_target()
         for engagement, health in self.sudo()._compute_health_from_figures().items():
             if engagement.health == health:
                 continue
@@ -1215,17 +968,6 @@ class EngagementEngagement(models.Model):
                 user_id=(engagement.user_id or self.env.user).id,
             )
         return changed.sudo(False)
-
-    def _update_forecast_below_target(self):
-        """Store whether the forecast margin is under target, from the batched figures:
-        the attention list is a SQL view and cannot compute the figures itself."""
-        below = self.filtered(
-            lambda e: e.revised_revenue and e.forecast_margin_pct < e.target_margin_pct
-        )
-        (below - self.filtered("forecast_below_target"))._workflow().forecast_below_target = True
-        ((self - below) & self.filtered("forecast_below_target"))._workflow().write(
-            {"forecast_below_target": False}
-        )
 
     @api.model
     def _cron_update_health(self):
@@ -1346,6 +1088,17 @@ class EngagementEngagement(models.Model):
             "view_mode": "form",
             "res_id": self.project_id.id,
         }
+
+    def action_view_burnup(self):
+        """The burn-up chart: cost against the revised budget and the EAC, month by month
+        (the revenue lines one filter away)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "engagement_management.engagement_burnup_report_action"
+        )
+        action["display_name"] = _("Burn-up: %s", self.display_name)
+        action["domain"] = [("engagement_id", "=", self.id)]
+        return action
 
     def action_view_deliverables(self):
         self.ensure_one()

@@ -101,7 +101,9 @@ class EngagementMarginReview(models.Model):
                 .sudo()
                 .search([("company_id", "=", review.company_id.id), ("is_closed", "=", False)])
             )
-            period = engagements._get_period_amounts(review.date_from, review.date_to)
+            period = self.env["engagement.portfolio.report"]._period_rows(
+                engagements.ids, review.date_from, review.date_to
+            )
             self.env["engagement.margin.review.line"].sudo()._workflow().create(
                 [
                     {

@@ -22,8 +22,8 @@ class EngagementAttentionItem(models.Model):
     *Blocked at a gate* is defined simply: an open engagement whose stage has not changed
     for the company's number of days (telling whether the next stage's gates are met
     needs the gates' Python rules, one engagement at a time). *Forecast margin under
-    target* reads the flag the nightly health update stores, since the figures are
-    computed in Python.
+    target* reads the figures' own query (``engagement.portfolio.report``), so it is
+    never older than the last timesheet or change order; it has no "since".
 
     The rows are a query, not a view: "for N days" and "ended before today" are read on
     Odoo's clock and the user's today, as the detail counts its days, not on PostgreSQL's.
@@ -31,6 +31,7 @@ class EngagementAttentionItem(models.Model):
 
     _name = "engagement.attention.item"
     _description = "Engagement Attention Item"
+    _inherit = ["engagement.report.mixin"]
     _auto = False
     _order = "date_since, engagement_id, id"
     _rec_name = "engagement_id"
@@ -45,13 +46,12 @@ class EngagementAttentionItem(models.Model):
             "business_analyst_id",
             "health",
             "date_health_change",
-            "forecast_below_target",
-            "date_forecast_below_target",
             "is_closed",
             "date_last_stage_update",
             "date_end",
         ],
         "engagement.stage": ["sequence"],
+        "engagement.portfolio.report": ["forecast_below_target"],
         "engagement.change.order": [
             "engagement_id",
             "state",
@@ -92,7 +92,7 @@ class EngagementAttentionItem(models.Model):
             elif item.reason == "health_red":
                 item.detail = _("Health off track for %s days", days)
             elif item.reason == "margin":
-                item.detail = _("Forecast margin under the target margin for %s days", days)
+                item.detail = _("Forecast margin under the target margin")
             elif item.reason == "change_order":
                 order = item.change_order_id.sudo()
                 item.detail = _(
@@ -147,10 +147,11 @@ class EngagementAttentionItem(models.Model):
               FROM open_engagement e
              WHERE e.health = 'red'
             UNION ALL
-            SELECT e.id * %(f)s + 3, e.id, 'margin', e.date_forecast_below_target, %(cols)s,
+            SELECT e.id * %(f)s + 3, e.id, 'margin', NULL::date, %(cols)s,
                    NULL, NULL
               FROM open_engagement e
-             WHERE e.forecast_below_target
+              JOIN engagement_portfolio_report f ON f.engagement_id = e.id
+             WHERE f.forecast_below_target
             UNION ALL
             SELECT co.id * %(f)s + 4, e.id, 'change_order',
                    COALESCE(co.manager_approved_on, co.submitted_on)::date, %(cols)s,
@@ -200,7 +201,6 @@ class EngagementAttentionItem(models.Model):
             """WITH open_engagement AS (
                 SELECT id, company_id, partner_id, stage_id, user_id, project_manager_id,
                        business_analyst_id, health, date_health_change,
-                       forecast_below_target, date_forecast_below_target,
                        date_last_stage_update, date_end
                   FROM engagement_engagement
                  WHERE active AND NOT COALESCE(is_closed, FALSE)

@@ -17,6 +17,7 @@ class EngagementWorkloadReport(models.Model):
 
     _name = "engagement.workload.report"
     _description = "Engagement Workload Analysis"
+    _inherit = ["engagement.report.mixin"]
     _auto = False
     _order = "date desc, engagement_id"
     _rec_name = "engagement_id"
@@ -37,6 +38,7 @@ class EngagementWorkloadReport(models.Model):
         "account.analytic.line": ["account_id", "project_id", "employee_id", "date", "unit_amount"],
         "hr.employee": ["user_id"],
         "project.project": ["account_id"],
+        "engagement.portfolio.report": ["revised_hours"],
     }
 
     engagement_id = fields.Many2one("engagement.engagement", string="Engagement", readonly=True)
@@ -53,17 +55,13 @@ class EngagementWorkloadReport(models.Model):
 
     @api.model
     def _revised_hours_query(self):
-        """``(engagement_id, hours)``: each active engagement's revised hours, its
-        baseline plus its applied change orders (the workload views' planned hours)."""
+        """``(engagement_id, hours)``: each active engagement's revised hours, as its
+        figures define them (the workload views' planned hours)."""
         return SQL(
             """
-            SELECT e.id AS engagement_id,
-                   COALESCE(e.budget_hours, 0) + COALESCE(SUM(co.hours_delta), 0) AS hours
-              FROM engagement_engagement e
-              LEFT JOIN engagement_change_order co
-                     ON co.engagement_id = e.id AND co.state = 'applied'
-             WHERE e.active
-             GROUP BY e.id
+            SELECT engagement_id, revised_hours AS hours
+              FROM engagement_portfolio_report
+             WHERE active
             """
         )
 

@@ -19,6 +19,7 @@ class EngagementWorkloadSummary(models.Model):
 
     _name = "engagement.workload.summary"
     _description = "Engagement Workload per Person"
+    _inherit = ["engagement.report.mixin"]
     _auto = False
     _order = "over_allocated desc, hours_week desc, user_id"
     _rec_name = "user_id"
@@ -42,6 +43,7 @@ class EngagementWorkloadSummary(models.Model):
         "project.project": ["account_id"],
         "res.users": ["company_id"],
         "res.company": ["engagement_weekly_capacity_hours"],
+        "engagement.portfolio.report": ["revised_hours"],
     }
 
     user_id = fields.Many2one("res.users", string="Person", readonly=True)

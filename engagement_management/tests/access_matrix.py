@@ -55,7 +55,8 @@ ACL = {
     "engagement.attention.item":            "---- r--- r--- r--- r--- r--- ---- ----",
     "engagement.workload.report":           "---- r--- r--- r--- r--- r--- ---- ----",
     "engagement.workload.summary":          "---- r--- r--- r--- r--- r--- ---- ----",
-    "engagement.portfolio":                 "---- ---- ---- rwc- rwc- rwc- ---- ----",
+    "engagement.portfolio.report":          "---- ---- ---- r--- r--- r--- ---- ----",
+    "engagement.burnup.report":             "---- ---- ---- r--- r--- r--- ---- ----",
 }
 
 RECORD = {
@@ -78,7 +79,8 @@ RECORD = {
     "engagement.attention.item":            None,
     "engagement.workload.report":           None,
     "engagement.workload.summary":          None,
-    "engagement.portfolio":                 None,
+    "engagement.portfolio.report":          "---- ---- ---- r--- r--- r--- ---- ----",
+    "engagement.burnup.report":             "---- ---- ---- r--- r--- r--- ---- ----",
 }
 
 #                                                                      em us le fi ma ad po pu
@@ -125,6 +127,8 @@ ACTIONS = {
 
 # The addon's other action_* methods, and why ACTIONS leaves them out.
 NOT_IN_ACTIONS = {
+    "engagement.engagement.action_view_burnup": "opens a screen",
+    "engagement.portfolio.report.action_open_engagement": "opens a screen",
     "engagement.engagement.action_open_override_wizard": "opens a screen",
     "engagement.engagement.action_view_project": "opens a screen",
     "engagement.engagement.action_view_deliverables": "opens a screen",

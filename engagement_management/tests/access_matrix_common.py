@@ -123,6 +123,12 @@ class AccessMatrixCommon(EngagementCommon):
             "engagement.profitability.report": cls.env["engagement.profitability.report"].search(
                 [("engagement_id", "=", engagement.id)], limit=1
             ),
+            "engagement.portfolio.report": cls.env["engagement.portfolio.report"].search(
+                [("engagement_id", "=", engagement.id)]
+            ),
+            "engagement.burnup.report": cls.env["engagement.burnup.report"].search(
+                [("engagement_id", "=", engagement.id)], limit=1
+            ),
         }
 
     @classmethod

@@ -160,6 +160,16 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
                 {"engagement_id": engagement.id},
                 samples["engagement.profitability.report"],
             ),
+            "engagement.portfolio.report": (
+                {"engagement_id": engagement.id},
+                {"engagement_id": engagement.id},
+                samples["engagement.portfolio.report"],
+            ),
+            "engagement.burnup.report": (
+                {"engagement_id": engagement.id},
+                {"engagement_id": engagement.id},
+                samples["engagement.burnup.report"],
+            ),
         }
         assert set(calls) == set(samples), set(calls) ^ set(samples)
         cls.record_calls = calls
@@ -177,7 +187,7 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
         queries: it is taken twice for each of some 400 refused calls."""
         cr = self.env.cr
         cr.execute(
-            SQL("SELECT * FROM %s WHERE id IN %s", SQL.identifier(record._table), tuple(record.ids))
+            SQL("SELECT * FROM %s AS t WHERE t.id IN %s", record._table_sql, tuple(record.ids))
         )
         row = cr.fetchall()
         cr.execute(

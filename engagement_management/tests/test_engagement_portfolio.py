@@ -112,10 +112,12 @@ class TestEngagementAttentionList(EngagementCommon):
             f"{self.deliverable.display_name} waits for the customer's signature for 15 days",
         )
         self.assertEqual(by_reason["overdue"].date_since, self.overdue.date_end)
-        # Off track and under target since the day it happened (today, in this setup).
+        # Off track since the day it happened (today, in this setup).
         self.assertEqual(by_reason["health_red"].date_since, TODAY)
         self.assertEqual(by_reason["health_red"].detail, "Health off track for 0 days")
-        self.assertEqual(by_reason["margin"].date_since, TODAY)
+        # Under target as of the figures read now: no "since" to tell.
+        self.assertFalse(by_reason["margin"].date_since)
+        self.assertEqual(by_reason["margin"].detail, "Forecast margin under the target margin")
         self.assertIn(self.change_order.display_name, by_reason["change_order"].detail)
         self.assertEqual(by_reason["change_order"].user_id, self.manager)
 
@@ -374,7 +376,13 @@ class TestEngagementPortfolioQueries(EngagementCommon):
                 .search_read([], ["user_id", "engagement_count", "hours_week", "over_allocated"])
             ),
             "portfolio": lambda: (
-                self.env["engagement.portfolio"].with_env(as_finance).new({}).summary_html
+                self.env["engagement.portfolio.report"]
+                .with_env(as_finance)
+                .formatted_read_group(
+                    [("is_closed", "=", False)],
+                    ["stage_id", "currency_id"],
+                    ["revised_revenue:sum", "forecast_margin:sum", "wip_amount:sum"],
+                )
             ),
             "digest": lambda: self.manager._engagement_digest_data(),
         }
@@ -384,18 +392,43 @@ class TestEngagementPortfolioQueries(EngagementCommon):
         large = self._count_screens(screens)
         self.assertEqual(small, large)
 
-    def test_the_portfolio_summary_totals_the_finance_figures(self):
-        Portfolio = self.env["engagement.portfolio"].with_user(self.finance)
+    def test_the_portfolio_totals_the_engagements_figures(self):
+        Portfolio = self.env["engagement.portfolio.report"].with_user(self.finance)
+
+        def totals():
+            [group] = Portfolio.formatted_read_group(
+                [("is_closed", "=", False)],
+                [],
+                ["__count", "revised_revenue:sum", "forecast_margin:sum"],
+            ) or [{"__count": 0, "revised_revenue:sum": 0.0, "forecast_margin:sum": 0.0}]
+            return group["__count"], group["revised_revenue:sum"], group["forecast_margin:sum"]
+
         # What the database already holds (demo data, or nothing) is the baseline.
-        baseline = Portfolio._get_summary_values()["totals"] or [(None, 0, 0.0, 0.0, 0.0)]
-        [(__, count_before, revenue_before, margin_before, __)] = baseline
-        self._create_engagement(name="A", budget_revenue=1000.0, budget_cost=600.0)
-        self._create_engagement(name="B", budget_revenue=3000.0, budget_cost=900.0)
-        values = Portfolio._get_summary_values()
-        [(currency, count, revenue, margin, wip)] = values["totals"]
+        count_before, revenue_before, margin_before = totals()
+        first = self._create_engagement(name="A", budget_revenue=1000.0, budget_cost=600.0)
+        second = self._create_engagement(name="B", budget_revenue=3000.0, budget_cost=900.0)
+        count, revenue, margin = totals()
         self.assertEqual((count - count_before, revenue - revenue_before), (2, 4000.0))
         # Forecast margin with nothing spent: revenue minus the revised cost.
         self.assertAlmostEqual(margin - margin_before, 4000.0 - 1500.0)
+        # Each row is its engagement's own figures, field for field.
+        for engagement in first | second:
+            [row] = Portfolio.search_read(
+                [("engagement_id", "=", engagement.id)], ["eac_cost", "forecast_margin_pct"]
+            )
+            engagement = engagement.with_user(self.finance)
+            self.assertEqual(row["eac_cost"], engagement.eac_cost)
+            self.assertEqual(row["forecast_margin_pct"], engagement.forecast_margin_pct)
+
+    def test_a_portfolio_row_opens_its_engagement(self):
+        engagement = self._create_engagement(name="A", budget_revenue=1000.0)
+        row = (
+            self.env["engagement.portfolio.report"]
+            .with_user(self.finance)
+            .search([("engagement_id", "=", engagement.id)])
+        )
+        action = row.action_open_engagement()
+        self.assertEqual((action["res_model"], action["res_id"]), (engagement._name, engagement.id))
 
 
 @tagged("post_install", "-at_install")
@@ -407,17 +440,18 @@ class TestEngagementPortfolioAccess(EngagementCommon):
             "engagement_management.engagement_attention_item_action",
             "engagement_management.engagement_workload_report_action",
             "engagement_management.engagement_workload_summary_action",
-            "engagement_management.engagement_engagement_action_portfolio",
+            "engagement_management.engagement_portfolio_report_action",
             "engagement_management.engagement_engagement_action_pipeline",
-            "engagement_management.engagement_portfolio_action",
         ):
             action = self.env.ref(xmlid)
             model = self.env[action.res_model].with_user(self.manager)
             self.assertTrue(model.get_views(action.views)["views"], xmlid)
 
-    def test_a_user_cannot_open_the_finance_summary(self):
+    def test_a_user_cannot_read_the_portfolio(self):
         with self.assertRaises(AccessError):
-            self.env["engagement.portfolio"].with_user(self.pm).create({})
+            self.env["engagement.portfolio.report"].with_user(self.pm).search_read(
+                [], ["revised_revenue"]
+            )
 
     def test_a_user_cannot_read_someone_elses_workload(self):
         engagement = self._create_engagement()

@@ -19,7 +19,9 @@ class TestEngagementProfitability(ProfitabilityCommon):
                 "revised_revenue": 60000.0,
                 "revised_cost": 25000.0,
                 "revised_hours": 120.0,
-                "revenue_contracted": 0.0,
+                # no order confirmed: the applied change order's revenue, until an
+                # order carries it
+                "revenue_contracted": 10000.0,
                 "revenue_invoiced": 14000.0,  # 10,000 + 4,000 EUR / 0.8 − 1,000
                 "cost_labour": 1800.0,  # 20 h × 50 + 10 h × 80
                 "cost_bills": 2000.0,  # half of a 4,000 bill
@@ -51,12 +53,12 @@ class TestEngagementProfitability(ProfitabilityCommon):
         # 30 h at the contract rate of 60,000 / 120 h = 500 an hour: 15,000 earned.
         self.assertAlmostEqual(self._figures()["wip_amount"], 15000.0 - 14000.0)
         self.engagement.billing_type = "retainer"
-        # A retainer earns what is contracted: nothing is contracted yet.
-        self.assertAlmostEqual(self._figures()["wip_amount"], -14000.0)
+        # A retainer earns what is contracted: the change order's 10,000 so far.
+        self.assertAlmostEqual(self._figures()["wip_amount"], 10000.0 - 14000.0)
 
     def test_the_form_recomputes_the_figures_while_it_is_edited(self):
-        # The figures are put straight into the cache (_cache_computed): an edit in the
-        # form must still recompute them, from the edited values, before saving.
+        # The figures are read from the database (engagement.portfolio.report): an edit
+        # in the form must still show them for the edited values, before saving.
         self._patch_change_deltas()
         form = Form(self.engagement.with_user(self.manager))
         self.assertEqual(form.revised_revenue, 60000.0)

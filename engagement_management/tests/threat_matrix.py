@@ -14,8 +14,6 @@ WORKFLOW_FIELDS = {
         "date_last_stage_update",
         "health",
         "date_health_change",
-        "forecast_below_target",
-        "date_forecast_below_target",
         "satisfaction_score",
     },
     "engagement.deliverable": {
