@@ -52,7 +52,6 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH_DIR.parent), str(BENCH_DIR)]
 
 from bench_profitability import setup_odoo  # noqa: E402
-from lxml import etree  # noqa: E402
 
 from emtools import odoo_server  # noqa: E402
 from emtools.benchstats import (  # noqa: E402
@@ -72,6 +71,7 @@ from emtools.loadstats import (  # noqa: E402
     summarize,
 )
 from emtools.rpc import TRANSPORTS, Refused, ServerCrash  # noqa: E402
+from emtools.webspec import spec_from_arch  # noqa: E402
 
 MODULE = "engagement_management"
 # Ten clients out of every ten: five plain users, three managers, two in finance.
@@ -95,7 +95,6 @@ COMPARISONS = (
 # The groups that read the profitability pivot also get Odoo's timesheet analysis, as
 # approvers: every timesheet of a project they can see (all of them, here).
 TIMESHEET_GROUP = "hr_timesheet.group_hr_timesheet_approver"
-X2MANY = ("one2many", "many2many")
 TOKEN_RE = re.compile(r"LOAD-[0-9a-f]+-c\d+-\d+")
 # No answer: the request may or may not have been carried out.
 NO_ANSWER = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, OSError)
@@ -125,41 +124,9 @@ def token_of(html):
 
 def view_spec(env, model, view_type):
     """What the web client reads for ``model``'s default ``view_type`` (list or form) view
-    as ``env``'s user gets it (nodes of groups the user lacks are gone): every field of
-    the arch, many2ones with their display name, x2manys with the fields of their inline
-    list (40 rows) or their display names."""
+    as ``env``'s user gets it from ``get_views`` (nodes of groups the user lacks are gone)."""
     result = env[model].get_views([(False, view_type)])
-    arch = etree.fromstring(result["views"][view_type]["arch"])
-    spec = {"display_name": {}} if view_type == "form" else {}
-    spec.update(_spec_of(arch, model, result["models"]))
-    return spec
-
-
-def _spec_of(node, model, models):
-    fields = models[model]["fields"]
-    spec = {}
-    for child in node.iterchildren(tag=etree.Element):
-        if child.tag == "groupby":  # a list's group header: the web client reads it apart
-            continue
-        if child.tag != "field":
-            for name, sub in _spec_of(child, model, models).items():
-                spec.setdefault(name, sub)
-            continue
-        name = child.get("name")
-        field = fields.get(name)
-        if field is None:
-            continue
-        if field["type"] in X2MANY:
-            inline = next(child.iterchildren("list", "kanban"), None)
-            if inline is not None and field["relation"] in models:
-                spec[name] = {"fields": _spec_of(inline, field["relation"], models), "limit": 40}
-            else:
-                spec.setdefault(name, {"fields": {"display_name": {}}})
-        elif field["type"] == "many2one":
-            spec.setdefault(name, {"fields": {"display_name": {}}})
-        else:
-            spec.setdefault(name, {})
-    return spec
+    return spec_from_arch(result["views"][view_type]["arch"], model, result["models"], view_type)
 
 
 # ---------------------------------------------------------------------- set-up
