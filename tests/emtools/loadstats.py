@@ -69,12 +69,12 @@ def summarize(samples):
 def format_figures(figures, elapsed):
     """The table printed at the end of the run, latencies in milliseconds."""
     lines = [
-        f"{'request':<10} {'count':>7} {'errors':>6} {'p50 ms':>8} {'p90 ms':>8} "
+        f"{'request':<16} {'count':>7} {'errors':>6} {'p50 ms':>8} {'p90 ms':>8} "
         f"{'p99 ms':>8} {'max ms':>8} {'per s':>7}"
     ]
     for row in figures:
         lines.append(
-            f"{row.kind:<10} {row.requests:>7} {row.errors:>6} {row.p50 * 1000:>8.0f} "
+            f"{row.kind:<16} {row.requests:>7} {row.errors:>6} {row.p50 * 1000:>8.0f} "
             f"{row.p90 * 1000:>8.0f} {row.p99 * 1000:>8.0f} {row.max * 1000:>8.0f} "
             f"{row.requests / elapsed:>7.1f}"
         )
