@@ -166,18 +166,24 @@ class EngagementPortfolioReport(models.Model):
             "cost_bills": (money.COST_BILLS, -1),
             "cost_expenses": (money.COST_EXPENSES, -1),
         }
+        # Summed by kind first: the kind is computed once per line, as a group key.
+        month = SQL("date_trunc('month', l.date)::date") if by_month else SQL("NULL::date")
         return SQL(
             """
-            SELECT l.engagement_id, %(month)s %(sums)s, SUM(l.hours) AS hours_actual
-              FROM (%(lines)s) l
-             WHERE %(line_filter)s
-             GROUP BY l.engagement_id %(group_month)s
+            SELECT k.engagement_id, %(month_column)s %(sums)s, SUM(k.hours) AS hours_actual
+              FROM (SELECT l.engagement_id, %(month)s AS month, l.kind,
+                           SUM(l.amount * l.factor) AS amount, SUM(l.hours) AS hours
+                      FROM (%(lines)s) l
+                     WHERE %(line_filter)s
+                     GROUP BY l.engagement_id, %(month)s, l.kind) k
+             GROUP BY k.engagement_id %(group_month)s
             """,
-            month=SQL("date_trunc('month', l.date)::date AS month,") if by_month else SQL(),
-            group_month=SQL(", date_trunc('month', l.date)") if by_month else SQL(),
+            month=month,
+            month_column=SQL("k.month,") if by_month else SQL(),
+            group_month=SQL(", k.month") if by_month else SQL(),
             sums=SQL(", ").join(
                 SQL(
-                    "SUM(CASE WHEN l.kind = %s THEN %s * l.amount * l.factor ELSE 0 END) AS %s",
+                    "SUM(CASE WHEN k.kind = %s THEN %s * k.amount ELSE 0 END) AS %s",
                     kind,
                     sign,
                     SQL.identifier(name),

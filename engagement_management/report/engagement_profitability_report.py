@@ -5,20 +5,16 @@ from ..lib import money
 from ..models.engagement_engagement import BILLING_TYPES
 from ..tools import create_report_view
 
-# The row id of a month × kind: the id of its first analytic line, unique because the
-# rows partition the lines, and the same from one read to the next.
-_ROW_ID = "MIN(l.line_id)"
-
 
 class EngagementProfitabilityReport(models.Model):
-    """Actual revenue, cost and hours of engagements, by engagement × month × line kind.
+    """Actual revenue, cost and hours of engagements, by engagement, date and line kind.
 
-    The analytic lines of an engagement's account, classified once (:meth:`_kind_sql`)
-    and summed by month. Amounts are in the company's currency, as the analytic lines
-    are, so that a pivot across engagements adds like with like. The same classification
-    and the conversion of each line to its engagement's currency (:meth:`_line_sql`) are
-    what the engagement's own figures sum (``engagement.portfolio.report``): one
-    definition of a line's kind and amount for every screen.
+    The analytic lines of an engagement's account, one row each, classified once
+    (:meth:`_kind_sql`); the pivot sums them by month. Amounts are in the company's
+    currency, as the analytic lines are, so that a pivot across engagements adds like
+    with like. The same classification, and the conversion of each line to its
+    engagement's currency (:meth:`_line_sql`), are what the engagement's own figures
+    sum (``engagement.portfolio.report``): one definition of a line's kind and amount.
     """
 
     _name = "engagement.profitability.report"
@@ -59,7 +55,7 @@ class EngagementProfitabilityReport(models.Model):
     user_id = fields.Many2one("res.users", string="Engagement Manager", readonly=True)
     stage_id = fields.Many2one("engagement.stage", string="Stage", readonly=True)
     billing_type = fields.Selection(BILLING_TYPES, readonly=True)
-    date = fields.Date(string="Month", readonly=True)
+    date = fields.Date(string="Accounting Date", readonly=True)
     kind = fields.Selection(money.LINE_KINDS, string="Line Kind", readonly=True)
     revenue = fields.Monetary(string="Invoiced Revenue", readonly=True)
     cost = fields.Monetary(string="Actual Cost", readonly=True)
@@ -233,9 +229,11 @@ class EngagementProfitabilityReport(models.Model):
 
     @api.model
     def _query(self):
+        # One row per line, grouped by the pivot itself: summing by engagement and month
+        # in the view first made the manager × month pivot aggregate twice (4× slower).
         return SQL(
             """
-            SELECT %(row_id)s AS id,
+            SELECT l.line_id AS id,
                    e.id AS engagement_id,
                    e.company_id AS company_id,
                    c.currency_id AS currency_id,
@@ -243,18 +241,16 @@ class EngagementProfitabilityReport(models.Model):
                    e.user_id AS user_id,
                    e.stage_id AS stage_id,
                    e.billing_type AS billing_type,
-                   date_trunc('month', l.date)::date AS date,
+                   l.date AS date,
                    l.kind AS kind,
-                   SUM(CASE WHEN l.kind = %(revenue)s THEN l.amount ELSE 0 END) AS revenue,
-                   SUM(CASE WHEN l.kind = %(revenue)s THEN 0 ELSE -l.amount END) AS cost,
-                   SUM(l.amount) AS margin,
-                   SUM(l.hours) AS hours
+                   CASE WHEN l.kind = %(revenue)s THEN l.amount ELSE 0 END AS revenue,
+                   CASE WHEN l.kind = %(revenue)s THEN 0 ELSE -l.amount END AS cost,
+                   l.amount AS margin,
+                   l.hours AS hours
               FROM (%(lines)s) l
               JOIN engagement_engagement e ON e.id = l.engagement_id
               JOIN res_company c ON c.id = e.company_id
-             GROUP BY e.id, c.currency_id, date_trunc('month', l.date), l.kind
             """,
-            row_id=SQL(_ROW_ID),
             revenue=money.REVENUE_INVOICED,
             lines=self._line_sql(convert=False),
         )
