@@ -56,6 +56,7 @@ ACL = {
     "engagement.workload.report":           "---- r--- r--- r--- r--- r--- ---- ----",
     "engagement.workload.summary":          "---- r--- r--- r--- r--- r--- ---- ----",
     "engagement.portfolio":                 "---- ---- ---- rwc- rwc- rwc- ---- ----",
+    "engagement.raid.item":                 "---- rwc- rwc- rwc- rwcd rwcd r--- ----",
 }
 
 RECORD = {
@@ -79,6 +80,7 @@ RECORD = {
     "engagement.workload.report":           None,
     "engagement.workload.summary":          None,
     "engagement.portfolio":                 None,
+    "engagement.raid.item":                 "---- ---- ---- r--- rwcd rwcd r--- ----",
 }
 
 #                                                                      em us le fi ma ad po pu
@@ -113,6 +115,8 @@ ACTIONS = {
     "engagement.change.order.action_cancel [draft]":                    "-  x  x  x  x  x  -  -",
     "engagement.change.order.action_cancel [approved]":                 "-  -  -  -  x  x  -  -",
     "engagement.change.order.action_create_compensating":               "-  x  x  x  x  x  -  -",
+    "engagement.status.report.action_publish":                          "-  x  x  x  x  x  -  -",
+    "engagement.status.report.action_unpublish":                        "-  x  x  x  x  x  -  -",
     "engagement.margin.review.action_start":                            "-  -  -  x  -  x  -  -",
     "engagement.margin.review.action_close":                            "-  -  -  x  -  x  -  -",
     "engagement.margin.review.line.action_approve":                     "-  -  -  x  -  x  -  -",
@@ -131,6 +135,7 @@ NOT_IN_ACTIONS = {
     "engagement.engagement.action_view_lead": "opens a screen",
     "engagement.engagement.action_view_change_orders": "opens a screen",
     "engagement.engagement.action_view_sale_orders": "opens a screen",
+    "engagement.engagement.action_view_raid_items": "opens a screen",
     "engagement.deliverable.action_preview": "opens a screen",
     "engagement.deliverable.action_open_paper_wizard": "opens a screen",
     "engagement.deliverable.action_open_return_wizard": "opens a screen",
