@@ -1241,6 +1241,7 @@ class EngagementEngagement(models.Model):
         for record in records:
             template.sudo().send_mail(record.id, email_layout_xmlid="mail.mail_notification_light")
 
+    @api.depends("raid_item_ids.state")
     def _compute_raid_open_count(self):
         counts = dict(
             self.env["engagement.raid.item"]._read_group(

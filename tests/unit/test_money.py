@@ -208,3 +208,15 @@ def test_conversion_round_trips(money, amount, rate_a, rate_b):
 def test_converting_a_total_equals_the_total_of_conversions(money, parts, rate):
     total = money.convert(sum(parts), 1.0, rate)
     assert total == pytest.approx(sum(money.convert(p, 1.0, rate) for p in parts), rel=1e-9)
+
+
+def test_an_overdue_high_risk_puts_an_on_track_engagement_at_risk(money):
+    on_track = (1000.0, 10000.0, 50.0, 40.0, 30.0, 20000.0)
+    assert money.health(*on_track) == "green"
+    assert money.health(*on_track, overdue_high_risk=True) == "amber"
+    # Without budgets too: the risk is not a figure.
+    assert money.health(0.0, 0.0, 0.0, 0.0, 30.0, 0.0, overdue_high_risk=True) == "amber"
+    # It never softens red.
+    assert money.health(11000.0, 10000.0, 50.0, 40.0, 30.0, 20000.0, overdue_high_risk=True) == (
+        "red"
+    )
