@@ -32,7 +32,8 @@ class EngagementPortal(CustomerPortal):
             "engagement_change_order_waiting_count",
         }
         if waiting & set(counters):
-            values.update(self._engagement_waiting_counts())
+            counts = self._engagement_waiting_counts()
+            values.update({key: counts[key] for key in waiting & set(counters)})
         return values
 
     def _engagement_waiting_domains(self):

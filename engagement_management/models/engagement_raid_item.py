@@ -50,6 +50,7 @@ class EngagementRaidItem(models.Model):
             "state",
             "customer_answer",
             "date_answered",
+            "customer_visible",
         }
     )
 
