@@ -172,7 +172,7 @@ class EngagementRaidItem(models.Model):
             return domain
         return ["!", "&", *domain]
 
-    @api.depends("engagement_id", "name")
+    @api.depends("kind", "name")
     def _compute_display_name(self):
         labels = dict(RAID_KINDS)
         for item in self:
