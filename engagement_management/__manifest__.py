@@ -40,6 +40,7 @@
         "views/engagement_stage_views.xml",
         "views/engagement_gate_line_views.xml",
         "views/engagement_change_order_views.xml",
+        "views/engagement_raid_item_views.xml",
         "views/engagement_engagement_views.xml",
         "views/res_config_settings_views.xml",
         "report/engagement_change_order_report.xml",
@@ -49,6 +50,7 @@
         "views/engagement_engagement_deliverable_views.xml",
         "views/engagement_portal_templates.xml",
         "views/engagement_change_order_portal_templates.xml",
+        "views/engagement_raid_portal_templates.xml",
         "report/engagement_status_report_templates.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
@@ -70,6 +72,7 @@
         "demo/engagement_change_order_portal_demo.xml",
         "demo/engagement_profitability_demo.xml",
         "demo/engagement_portfolio_demo.xml",
+        "demo/engagement_raid_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

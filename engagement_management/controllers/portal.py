@@ -26,7 +26,51 @@ class EngagementPortal(CustomerPortal):
             values["engagement_count"] = (
                 Engagement.search_count([]) if Engagement.has_access("read") else 0
             )
+        waiting = {
+            "engagement_waiting_count",
+            "engagement_deliverable_waiting_count",
+            "engagement_change_order_waiting_count",
+        }
+        if waiting & set(counters):
+            counts = self._engagement_waiting_counts()
+            values.update({key: counts[key] for key in waiting & set(counters)})
         return values
+
+    def _engagement_waiting_domains(self):
+        """What waits on the customer: deliverables and change orders to sign,
+        dependencies they own still open. With the visitor's own rights (a customer's
+        contacts read only what was sent or shared with them)."""
+        return {
+            "engagement.deliverable": [("state", "=", "submitted"), ("is_current", "=", True)],
+            "engagement.change.order": [("state", "=", "approved")],
+            "engagement.raid.item": [
+                ("kind", "=", "dependency"),
+                ("state", "!=", "closed"),
+                ("customer_visible", "=", True),
+                ("partner_id", "!=", False),
+            ],
+        }
+
+    def _engagement_waiting_counts(self):
+        env = request.env
+        counts = {
+            "engagement_waiting_count": 0,
+            "engagement_deliverable_waiting_count": 0,
+            "engagement_change_order_waiting_count": 0,
+        }
+        if not env.user.share or not env["engagement.engagement"].has_access("read"):
+            return counts
+        engagement_ids = set()
+        for model, domain in self._engagement_waiting_domains().items():
+            groups = env[model]._read_group(domain, ["engagement_id"], ["__count"])
+            engagement_ids.update(engagement.id for engagement, _count in groups)
+            total = sum(count for _engagement, count in groups)
+            if model == "engagement.deliverable":
+                counts["engagement_deliverable_waiting_count"] = total
+            elif model == "engagement.change.order":
+                counts["engagement_change_order_waiting_count"] = total
+        counts["engagement_waiting_count"] = len(engagement_ids)
+        return counts
 
     # ------------------------------------------------------------------ generic signing
 
@@ -136,6 +180,7 @@ class EngagementPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.not_found()
+        can_answer = self._portal_may_answer(engagement_sudo, access_token)
         values = self._get_page_view_values(
             engagement_sudo,
             access_token,
@@ -148,12 +193,89 @@ class EngagementPortal(CustomerPortal):
                     lambda co: co._portal_is_visible()
                 ),
                 "page_name": "engagement",
+                **self._engagement_participation_values(engagement_sudo, can_answer),
             },
             "my_engagements_history",
             False,
             **kw,
         )
+        if can_answer and not values.get("token"):
+            # The customer's own contact posts on the page's conversation as themselves:
+            # the chatter checks the customer's link (never given to an employee).
+            values["token"] = engagement_sudo._portal_ensure_token()
         return request.render("engagement_management.portal_my_engagement", values)
+
+    def _engagement_participation_values(self, engagement_sudo, can_answer):
+        """What the customer takes part in on the engagement's page: the plan, the
+        published status reports, the RAID items shared with them, the pending rating."""
+        milestones = request.env["project.milestone"].sudo().browse()
+        if engagement_sudo.project_id:
+            milestones = (
+                request.env["project.milestone"]
+                .sudo()
+                .search([("project_id", "=", engagement_sudo.project_id.id)], order="deadline, id")
+            )
+        rating_token = False
+        if can_answer:
+            rating = (
+                request.env["rating.rating"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", engagement_sudo._name),
+                        ("res_id", "=", engagement_sudo.id),
+                        ("consumed", "=", False),
+                    ],
+                    order="id desc",
+                    limit=1,
+                )
+            )
+            rating_token = rating.access_token
+        return {
+            "milestones": milestones,
+            "status_reports": engagement_sudo.status_report_ids.filtered("is_published"),
+            "raid_items": engagement_sudo.raid_item_ids.filtered("customer_visible"),
+            "can_answer": can_answer,
+            "answer_partner": self._portal_signer_partner() if can_answer else None,
+            "rating_token": rating_token,
+            "message": request.params.get("message"),
+        }
+
+    @http.route(
+        ["/my/raid_items/<int:item_id>/answer"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_raid_item_answer(self, item_id, access_token=None, state=None, answer=None, **kw):
+        """The customer marks a dependency they own done (or open again) and answers it.
+        ``access_token`` is the engagement's link."""
+        item_sudo = request.env["engagement.raid.item"].sudo().browse(item_id).exists()
+        if not item_sudo or not item_sudo.customer_visible:
+            return request.not_found()
+        try:
+            engagement_sudo = self._document_check_access(
+                "engagement.engagement", item_sudo.engagement_id.id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.not_found()
+        if not self._portal_may_answer(engagement_sudo, access_token):
+            raise AccessError(_("Only the customer answers on this page."))
+        partner = self._portal_signer_partner()
+        if not item_sudo._portal_may_answer_as(partner):
+            raise AccessError(_("This item is not yours to answer."))
+        try:
+            item_sudo._portal_answer(state, answer, partner=partner)
+        except (UserError, ValidationError):
+            message = "answer_refused"
+        else:
+            message = "answered"
+        return request.redirect(
+            engagement_sudo.get_portal_url(
+                query_string=f"&message={message}", anchor=f"raid_item_{item_sudo.id}"
+            )
+        )
 
     # ------------------------------------------------------------------ deliverables
 

@@ -43,12 +43,14 @@ def health(
     revised_revenue,
     cost_alert_pct=80.0,
     progress_alert_pct=80.0,
+    overdue_high_risk=False,
 ):
     """Classify an engagement from its figures.
 
     red: forecast margin below zero, or actual cost past the revised cost budget;
     amber: cost at ``cost_alert_pct`` % of the budget while progress is below
-    ``progress_alert_pct`` %, or forecast margin under the target;
+    ``progress_alert_pct`` %, or forecast margin under the target, or a high risk of the
+    RAID log past its due date (``overdue_high_risk``);
     green otherwise. Without a revenue budget the margin rules do not apply, without a
     cost budget the cost rules do not (nothing to compare with).
     """
@@ -63,5 +65,7 @@ def health(
     ):
         return AMBER
     if has_revenue and forecast_pct < target_pct:
+        return AMBER
+    if overdue_high_risk:
         return AMBER
     return GREEN

@@ -587,6 +587,9 @@ class EngagementChangeOrder(models.Model):
             else:
                 # The link the customer signs with.
                 order._portal_ensure_token()
+                order.engagement_id._send_customer_mail(
+                    "engagement_management.mail_template_engagement_change_order_sent", order
+                )
             order._log(body)
         return True
 

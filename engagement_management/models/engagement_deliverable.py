@@ -305,6 +305,9 @@ class EngagementDeliverable(models.Model):
         self._workflow().write({"state": "submitted", "submitted_on": fields.Datetime.now()})
         for deliverable in self:
             deliverable._portal_ensure_token()
+            deliverable.engagement_id._send_customer_mail(
+                "engagement_management.mail_template_engagement_deliverable_sent", deliverable
+            )
             deliverable._log(
                 _(
                     "%(deliverable)s submitted to the customer for signature by %(user)s.",

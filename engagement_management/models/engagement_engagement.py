@@ -311,6 +311,8 @@ class EngagementEngagement(models.Model):
     status_report_ids = fields.One2many(
         "engagement.status.report", "engagement_id", string="Status Reports"
     )
+    raid_item_ids = fields.One2many("engagement.raid.item", "engagement_id", string="RAID Log")
+    raid_open_count = fields.Integer(string="Open RAID Items", compute="_compute_raid_open_count")
     lessons_learned = fields.Html(string="Lessons Learned")
     satisfaction_score = fields.Float(
         string="Customer Satisfaction",
@@ -927,6 +929,7 @@ class EngagementEngagement(models.Model):
 
     def _compute_health_from_figures(self):
         """``{engagement: health}`` from the figures and the company's thresholds."""
+        overdue_high_risk = self._get_overdue_high_risk_engagement_ids()
         return {
             engagement: money.health(
                 engagement.cost_actual,
@@ -937,9 +940,81 @@ class EngagementEngagement(models.Model):
                 engagement.revised_revenue,
                 cost_alert_pct=engagement.company_id.engagement_health_cost_pct,
                 progress_alert_pct=engagement.company_id.engagement_health_progress_pct,
+                overdue_high_risk=engagement.id in overdue_high_risk,
             )
             for engagement in self
         }
+
+    # ------------------------------------------------------------------ RAID log
+
+    def _get_overdue_high_risk_engagement_ids(self):
+        """The ids of these engagements with an open high risk past its due date, in one
+        query: the health rule's RAID input."""
+        if not self.ids:
+            return set()
+        today = fields.Date.context_today(self)
+        items = (
+            self.env["engagement.raid.item"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("id", "in", self.env["engagement.raid.item"]._high_risk_ids()),
+                    ("engagement_id", "in", self.ids),
+                    ("date_due", "<", today),
+                ],
+                ["engagement_id"],
+            )
+        )
+        return set(items.engagement_id.ids)
+
+    def _get_customer_contacts(self):
+        """Who hears from the engagement by mail: its customer contact and the customer's
+        contacts who take part on the portal, with an email address."""
+        self.ensure_one()
+        customer = self.sudo().partner_id
+        portal_users = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", True),
+                    ("partner_id.commercial_partner_id", "=", customer.commercial_partner_id.id),
+                ]
+            )
+        )
+        return (customer | portal_users.partner_id).filtered("email")
+
+    def _send_customer_mail(self, template_xmlid, records):
+        """Mail ``records`` (of this engagement) to the customer's contacts with the
+        company's template; the template links to the customer's portal page."""
+        self.ensure_one()
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template or not self._get_customer_contacts():
+            return
+        self._portal_ensure_token()
+        for record in records:
+            template.sudo().send_mail(record.id, email_layout_xmlid="mail.mail_notification_light")
+
+    @api.depends("raid_item_ids.state")
+    def _compute_raid_open_count(self):
+        counts = dict(
+            self.env["engagement.raid.item"]._read_group(
+                [("engagement_id", "in", self.ids), ("state", "!=", "closed")],
+                ["engagement_id"],
+                ["__count"],
+            )
+        )
+        for engagement in self:
+            engagement.raid_open_count = counts.get(engagement, 0)
+
+    def action_view_raid_items(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "engagement_management.engagement_raid_item_action"
+        )
+        action["domain"] = [("engagement_id", "=", self.id)]
+        action["context"] = {"default_engagement_id": self.id, "search_default_open": 1}
+        return action
 
     def _update_health(self):
         """Write the health the figures give; a change is tracked and the manager gets

@@ -27,6 +27,7 @@ class EngagementStageGate(models.Model):
             ("no_open_change_orders", "No Open Change Orders"),
             ("deliverable_signed", "Deliverable Signed"),
             ("deliverables_closed", "Every Deliverable Signed or Cancelled"),
+            ("no_open_high_risk", "No Open High Risk"),
         ],
         required=True,
         default="checklist",
@@ -59,6 +60,12 @@ class EngagementStageGate(models.Model):
         string="Only for Templates",
         help="When set, the gate applies only to engagements made from these templates.",
     )
+    raid_score_threshold = fields.Integer(
+        string="High Risk Score",
+        default=15,
+        help="A risk of the RAID log whose score (probability × impact) reaches this "
+        "value holds the gate until it is closed.",
+    )
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
 
@@ -80,6 +87,18 @@ class EngagementStageGate(models.Model):
             if gate.gate_type == "approval" and not gate.group_id:
                 raise ValidationError(
                     _("The gate “%s” is an approval: choose the approving group.", gate.name)
+                )
+
+    @api.constrains("gate_type", "raid_score_threshold")
+    def _check_raid_threshold(self):
+        for gate in self:
+            if gate.gate_type == "no_open_high_risk" and not 1 <= gate.raid_score_threshold <= 25:
+                raise ValidationError(
+                    _(
+                        "The gate “%(gate)s” needs a high-risk score from 1 to 25 "
+                        "(probability × impact).",
+                        gate=gate.name,
+                    )
                 )
 
     def _needs_confirmation(self):
@@ -141,6 +160,22 @@ class EngagementStageGate(models.Model):
         return _(
             "deliverables neither signed nor cancelled: %s",
             ", ".join(open_ones.mapped("display_name")),
+        )
+
+    def _evaluate_no_open_high_risk(self, engagement):
+        high = engagement.raid_item_ids.filtered(
+            lambda item: (
+                item.kind == "risk"
+                and item.state != "closed"
+                and item.score >= self.raid_score_threshold
+            )
+        )
+        if not high:
+            return False
+        return _(
+            "risks still open with a score of %(score)s or more: %(risks)s",
+            score=self.raid_score_threshold,
+            risks=", ".join(f"{item.name} ({item.score})" for item in high),
         )
 
     @api.model_create_multi

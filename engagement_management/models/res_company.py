@@ -40,3 +40,10 @@ class ResCompany(models.Model):
         help="A PM or BA who logged more hours than this over the last seven days is "
         "flagged as over-allocated.",
     )
+    engagement_raid_high_score = fields.Integer(
+        string="High Risk Score",
+        default=15,
+        help="A risk of the RAID log whose score (probability × impact, 1 to 25) reaches "
+        "this value is a high risk: overdue, it puts the engagement at risk, and it appears "
+        "on the attention list.",
+    )

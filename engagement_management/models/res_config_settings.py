@@ -17,6 +17,9 @@ class ResConfigSettings(models.TransientModel):
     engagement_health_progress_pct = fields.Float(
         related="company_id.engagement_health_progress_pct", readonly=False
     )
+    engagement_raid_high_score = fields.Integer(
+        related="company_id.engagement_raid_high_score", readonly=False
+    )
     engagement_attention_blocked_days = fields.Integer(
         related="company_id.engagement_attention_blocked_days", readonly=False
     )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import drop_view_if_exists
@@ -9,6 +11,7 @@ REASONS = [
     ("change_order", "Change Order Awaiting Approval or Signature"),
     ("deliverable", "Deliverable Awaiting Signature"),
     ("overdue", "End Date Passed"),
+    ("high_risk", "High Risk, New or Overdue"),  # the RAID log's part (see _select_raid)
 ]
 # The row id is the source record's id times this, plus the reason's position: stable
 # from one read to the next, and unique across reasons.
@@ -62,6 +65,17 @@ class EngagementAttentionItem(models.Model):
         "res.company": [
             "engagement_attention_blocked_days",
             "engagement_attention_signature_days",
+            "engagement_raid_high_score",
+        ],
+        # The RAID log's part (see _select_raid).
+        "engagement.raid.item": [
+            "engagement_id",
+            "kind",
+            "state",
+            "score",
+            "date_due",
+            "active",
+            "create_date",
         ],
     }
 
@@ -79,6 +93,7 @@ class EngagementAttentionItem(models.Model):
         "engagement.change.order", string="Change Order", readonly=True
     )
     deliverable_id = fields.Many2one("engagement.deliverable", string="Deliverable", readonly=True)
+    raid_item_id = fields.Many2one("engagement.raid.item", string="RAID Item", readonly=True)
 
     @api.depends("reason", "date_since")
     def _compute_detail(self):
@@ -106,6 +121,8 @@ class EngagementAttentionItem(models.Model):
                     deliverable=item.deliverable_id.sudo().display_name,
                     days=days,
                 )
+            elif item.reason == "high_risk":
+                item.detail = item._raid_detail()
             elif item.reason == "overdue":
                 item.detail = _(
                     "Ended on %(date)s, still in %(stage)s",
@@ -183,6 +200,48 @@ class EngagementAttentionItem(models.Model):
             acceptance=self._acceptance_sequence_sql(),
         )
 
+    # ------------------------------------------------------------------ the RAID log's part
+    # Self-contained: the rows of the RAID log are added to the others in _query, which
+    # gives the other parts an empty raid_item_id, so _select itself is left as it is.
+
+    @api.model
+    def _select_raid(self):
+        """Open high risks (score at the company's high score) logged in the last seven
+        days or past their due date."""
+        today = fields.Date.context_today(self)
+        return SQL(
+            """
+            SELECT r.id * %(f)s + 7 AS id, e.id AS engagement_id, 'high_risk' AS reason,
+                   CASE WHEN r.date_due < %(today)s THEN r.date_due
+                        ELSE r.create_date::date END AS date_since, %(cols)s,
+                   NULL::integer AS change_order_id, NULL::integer AS deliverable_id,
+                   r.id AS raid_item_id
+              FROM open_engagement e
+              JOIN res_company c ON c.id = e.company_id
+              JOIN engagement_raid_item r ON r.engagement_id = e.id
+             WHERE r.active AND r.kind = 'risk' AND r.state != 'closed'
+               AND COALESCE(c.engagement_raid_high_score, 0) > 0
+               AND r.score >= c.engagement_raid_high_score
+               AND (r.date_due < %(today)s OR r.create_date >= %(since)s)
+            """,
+            f=_ID_FACTOR,
+            cols=self._engagement_columns(),
+            today=today,
+            since=fields.Datetime.now() - timedelta(days=7),
+        )
+
+    def _raid_detail(self):
+        self.ensure_one()
+        risk = self.raid_item_id.sudo()
+        if risk.date_due and risk.date_due < fields.Date.context_today(self):
+            return _(
+                "%(risk)s (score %(score)s) is past its due date, %(date)s",
+                risk=risk.name,
+                score=risk.score,
+                date=risk.date_due,
+            )
+        return _("New high risk: %(risk)s (score %(score)s)", risk=risk.name, score=risk.score)
+
     @api.model
     def _acceptance_sequence_sql(self):
         """The sequence of the Acceptance stage, read when the view is queried (the stage
@@ -209,7 +268,12 @@ class EngagementAttentionItem(models.Model):
 
     @api.model
     def _query(self):
-        return SQL("%s %s", self._with(), self._select())
+        return SQL(
+            "%s SELECT base.*, NULL::integer AS raid_item_id FROM (%s) base UNION ALL %s",
+            self._with(),
+            self._select(),
+            self._select_raid(),
+        )
 
     @property
     def _table_query(self):
@@ -225,7 +289,9 @@ class EngagementAttentionItem(models.Model):
         """Open the record where the action is: the change order, the deliverable or
         the engagement."""
         self.ensure_one()
-        record = self.change_order_id or self.deliverable_id or self.engagement_id
+        record = (
+            self.change_order_id or self.deliverable_id or self.raid_item_id or self.engagement_id
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": record._name,

@@ -57,6 +57,7 @@ ACL = {
     "engagement.workload.summary":          "---- r--- r--- r--- r--- r--- ---- ----",
     "engagement.portfolio.report":          "---- ---- ---- r--- r--- r--- ---- ----",
     "engagement.burnup.report":             "---- ---- ---- r--- r--- r--- ---- ----",
+    "engagement.raid.item":                 "---- rwc- rwc- rwc- rwcd rwcd r--- ----",
 }
 
 RECORD = {
@@ -81,6 +82,7 @@ RECORD = {
     "engagement.workload.summary":          None,
     "engagement.portfolio.report":          "---- ---- ---- r--- r--- r--- ---- ----",
     "engagement.burnup.report":             "---- ---- ---- r--- r--- r--- ---- ----",
+    "engagement.raid.item":                 "---- ---- ---- r--- rwcd rwcd r--- ----",
 }
 
 #                                                                      em us le fi ma ad po pu
@@ -115,6 +117,8 @@ ACTIONS = {
     "engagement.change.order.action_cancel [draft]":                    "-  x  x  x  x  x  -  -",
     "engagement.change.order.action_cancel [approved]":                 "-  -  -  -  x  x  -  -",
     "engagement.change.order.action_create_compensating":               "-  x  x  x  x  x  -  -",
+    "engagement.status.report.action_publish":                          "-  x  x  x  x  x  -  -",
+    "engagement.status.report.action_unpublish":                        "-  x  x  x  x  x  -  -",
     "engagement.margin.review.action_start":                            "-  -  -  x  -  x  -  -",
     "engagement.margin.review.action_close":                            "-  -  -  x  -  x  -  -",
     "engagement.margin.review.line.action_approve":                     "-  -  -  x  -  x  -  -",
@@ -135,6 +139,7 @@ NOT_IN_ACTIONS = {
     "engagement.engagement.action_view_lead": "opens a screen",
     "engagement.engagement.action_view_change_orders": "opens a screen",
     "engagement.engagement.action_view_sale_orders": "opens a screen",
+    "engagement.engagement.action_view_raid_items": "opens a screen",
     "engagement.deliverable.action_preview": "opens a screen",
     "engagement.deliverable.action_open_paper_wizard": "opens a screen",
     "engagement.deliverable.action_open_return_wizard": "opens a screen",

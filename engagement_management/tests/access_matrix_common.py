@@ -129,6 +129,15 @@ class AccessMatrixCommon(EngagementCommon):
             "engagement.burnup.report": cls.env["engagement.burnup.report"].search(
                 [("engagement_id", "=", engagement.id)], limit=1
             ),
+            # Shared with the customer: their portal contact reads it.
+            "engagement.raid.item": cls.env["engagement.raid.item"].create(
+                {
+                    "engagement_id": engagement.id,
+                    "kind": "dependency",
+                    "name": "Test data from the warehouse",
+                    "customer_visible": True,
+                }
+            ),
         }
 
     @classmethod
@@ -204,6 +213,15 @@ class AccessMatrixCommon(EngagementCommon):
 
         def gate_line(record, xmlid):
             return record.gate_line_ids.filtered(lambda line: line.gate_id == cls.env.ref(xmlid))
+
+        Report = cls.env["engagement.status.report"]
+        report_draft = Report.create(
+            {"engagement_id": engagement.id, "date": "2026-03-01", "summary": "On track."}
+        )
+        report_published = Report.create(
+            {"engagement_id": engagement.id, "date": "2026-03-08", "summary": "On track."}
+        )
+        report_published.action_publish()
 
         confirmed_kickoff = gate_line(planned, KICKOFF)
         confirmed_kickoff.action_confirm()
@@ -300,6 +318,8 @@ class AccessMatrixCommon(EngagementCommon):
             ActionCase("engagement.change.order.action_cancel [draft]", co_draft),
             ActionCase("engagement.change.order.action_cancel [approved]", co_approved),
             ActionCase("engagement.change.order.action_create_compensating", co_applied),
+            ActionCase("engagement.status.report.action_publish", report_draft),
+            ActionCase("engagement.status.report.action_unpublish", report_published),
             ActionCase("engagement.margin.review.action_start", review_draft),
             ActionCase("engagement.margin.review.action_close", review_decided),
             ActionCase("engagement.margin.review.line.action_approve", review_line),

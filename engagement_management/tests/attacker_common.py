@@ -45,6 +45,16 @@ class AttackerCommon(EngagementCommon):
         cls.status_report = cls.env["engagement.status.report"].create(
             {"engagement_id": cls.engagement.id, "health": "amber", "summary": "Late."}
         )
+        cls.dependency = cls.env["engagement.raid.item"].create(
+            {
+                "engagement_id": cls.engagement.id,
+                "kind": "dependency",
+                "name": "Test data from the warehouse",
+                "partner_id": cls.portal.partner_id.id,
+                "customer_visible": True,
+                "owner_id": cls.pm.id,
+            }
+        )
         Review = cls.env["engagement.margin.review"]
         cls.review = Review.create(
             {"name": "January", "date_from": "2025-01-01", "date_to": "2025-01-31"}
@@ -98,6 +108,7 @@ class AttackerCommon(EngagementCommon):
             "engagement.change.order": self.co_draft,
             "engagement.gate.line": self.engagement.gate_line_ids[:1],
             "engagement.status.report": self.status_report,
+            "engagement.raid.item": self.dependency,
             "engagement.margin.review": self.review,
             "engagement.margin.review.line": self.review_line,
         }

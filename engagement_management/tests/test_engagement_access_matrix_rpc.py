@@ -170,6 +170,13 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
                 {"engagement_id": engagement.id},
                 samples["engagement.burnup.report"],
             ),
+            "engagement.raid.item": (
+                {"name": "Test data from the warehouse, anonymised"},
+                {"engagement_id": engagement.id, "kind": "risk", "name": "Key user leaves"},
+                cls.env["engagement.raid.item"].create(
+                    {"engagement_id": engagement.id, "kind": "issue", "name": "Spare issue"}
+                ),
+            ),
         }
         assert set(calls) == set(samples), set(calls) ^ set(samples)
         cls.record_calls = calls

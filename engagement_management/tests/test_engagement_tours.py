@@ -1,4 +1,5 @@
 import base64
+import re
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -199,3 +200,73 @@ class TestEngagementTours(HttpCase):
         self.assertEqual(sum(report.mapped("margin")), 7500.0)
 
         self.start_tour("/odoo", "engagement_profitability_pivot_tour", login=self.finance.login)
+
+    def test_the_pm_logs_a_high_risk_and_the_gate_refuses_the_move_naming_it(self):
+        self.env["engagement.stage.gate"].create(
+            {
+                "stage_id": self.env.ref("engagement_management.engagement_stage_contracting").id,
+                "name": "No open high risk",
+                "gate_type": "no_open_high_risk",
+                "raid_score_threshold": 9,
+            }
+        )
+        engagement = self._engagement("Tour: Risky roll-out")
+
+        self.start_tour(
+            f"/odoo/engagement.engagement/{engagement.id}",
+            "engagement_raid_gate_refusal_tour",
+            login=self.pm.login,
+        )
+
+        self.env.invalidate_all()
+        self.assertEqual(engagement.stage_id, self.presales)
+        self.assertRecordValues(
+            engagement.raid_item_ids,
+            [{"name": "Tour: Key user leaves in March", "kind": "risk", "score": 9}],
+        )
+
+    def test_the_customer_answers_a_dependency_and_writes_from_the_mail_link(self):
+        self.customer.email = "office@tour-logistics.example.com"
+        self.carla.email = "carla@tour-logistics.example.com"
+        engagement = self._engagement("Tour: Billing roll-out")
+        dependency = self.env["engagement.raid.item"].create(
+            {
+                "engagement_id": engagement.id,
+                "kind": "dependency",
+                "name": "Tour: Meter readings",
+                "partner_id": self.carla.partner_id.id,
+                "owner_id": self.pm.id,
+                "customer_visible": True,
+            }
+        )
+        report = (
+            self.env["engagement.status.report"]
+            .with_user(self.pm)
+            .create({"engagement_id": engagement.id, "summary": "Tour: Tariff engine delivered"})
+        )
+        report.with_user(self.pm).action_publish()
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "engagement.status.report"), ("res_id", "=", report.id)]
+        )
+        self.assertIn(self.carla.partner_id, mail.recipient_ids)
+        link = re.search(r'href="([^"]*/my/engagements/[^"]*)"', str(mail.body_html)).group(1)
+        path = link[len(report.get_base_url()) :].replace("&amp;", "&")
+
+        self.start_tour(path, "engagement_portal_participation_tour", login=self.carla.login)
+
+        dependency.invalidate_recordset()
+        self.assertRecordValues(
+            dependency,
+            [
+                {
+                    "state": "closed",
+                    "customer_answer": "Tour: exported on Friday",
+                    "answered_partner_id": self.carla.partner_id.id,
+                }
+            ],
+        )
+        # The PM reads the customer's message in the engagement's chatter.
+        messages = engagement.with_user(self.pm).message_ids
+        posted = messages.filtered(lambda m: "Tour: the files are on the SFTP" in str(m.body))
+        self.assertEqual(posted.author_id, self.carla.partner_id)
+        self.assertEqual(posted.message_type, "comment")

@@ -63,7 +63,9 @@ WORKFLOW_FIELDS = {
         "signed_document_hash",
     },
     "engagement.gate.line": {"state", "done_by_id", "done_date"},
-    "engagement.status.report": {"user_id"},
+    "engagement.status.report": {"user_id", "raid_snapshot", "is_published", "date_published"},
+    # The customer's answer to a dependency they own: written by the portal route only.
+    "engagement.raid.item": {"customer_answer", "date_answered", "answered_partner_id"},
     "engagement.margin.review": {"state", "date_closed"},
     "engagement.margin.review.line": {
         "review_id",
@@ -115,6 +117,8 @@ ROUTES = {
     "/my/change_orders/<int:change_order_id>/document": "the same, with the signed hash",
     "/my/change_orders/<int:change_order_id>/sign": "the customer answers: never an employee",
     "/my/change_orders/<int:change_order_id>/reject": "the customer answers: never an employee",
+    "/my/raid_items/<int:item_id>/answer": "the customer answers a dependency they own: "
+    "its state and an answer only; never an employee",
 }
 
 # What a portal user must never read over RPC (a sample; the full rule is that they read
@@ -131,4 +135,13 @@ INTERNAL_FIELDS = {
     "engagement.deliverable": ("description", "review_state", "reviewed_by_id", "user_id"),
     "engagement.change.order": ("cost_delta", "rejection_reason", "needs_finance_approval"),
     "engagement.deliverable.type": ("review_group_id",),
+    "engagement.raid.item": (
+        "owner_id",
+        "probability",
+        "impact",
+        "score",
+        "mitigation",
+        "change_order_id",
+        "message_follower_ids",
+    ),
 }

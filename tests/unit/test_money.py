@@ -33,3 +33,15 @@ def test_health_without_budgets_is_green(money):
 def test_health_thresholds_are_configurable(money):
     assert money.health(6000.0, 10000.0, 50.0, 40.0, 30.0, 20000.0) == "green"
     assert money.health(6000.0, 10000.0, 50.0, 40.0, 30.0, 20000.0, cost_alert_pct=60.0) == "amber"
+
+
+def test_an_overdue_high_risk_puts_an_on_track_engagement_at_risk(money):
+    on_track = (1000.0, 10000.0, 50.0, 40.0, 30.0, 20000.0)
+    assert money.health(*on_track) == "green"
+    assert money.health(*on_track, overdue_high_risk=True) == "amber"
+    # Without budgets too: the risk is not a figure.
+    assert money.health(0.0, 0.0, 0.0, 0.0, 30.0, 0.0, overdue_high_risk=True) == "amber"
+    # It never softens red.
+    assert money.health(11000.0, 10000.0, 50.0, 40.0, 30.0, 20000.0, overdue_high_risk=True) == (
+        "red"
+    )
