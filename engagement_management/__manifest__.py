@@ -40,6 +40,7 @@
         "views/engagement_stage_views.xml",
         "views/engagement_gate_line_views.xml",
         "views/engagement_change_order_views.xml",
+        "views/engagement_rate_card_views.xml",
         "views/engagement_engagement_views.xml",
         "views/res_config_settings_views.xml",
         "report/engagement_change_order_report.xml",
@@ -56,6 +57,9 @@
         "report/engagement_profitability_report_views.xml",
         "report/engagement_margin_review_report.xml",
         "views/engagement_margin_review_views.xml",
+        "views/engagement_estimate_views.xml",
+        "report/engagement_estimate_sow_report.xml",
+        "report/engagement_estimate_accuracy_report_views.xml",
         "report/engagement_attention_item_views.xml",
         "report/engagement_workload_report_views.xml",
         "views/engagement_portfolio_views.xml",
@@ -69,6 +73,7 @@
         "demo/engagement_change_order_portal_demo.xml",
         "demo/engagement_profitability_demo.xml",
         "demo/engagement_portfolio_demo.xml",
+        "demo/engagement_estimate_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

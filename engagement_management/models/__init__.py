@@ -2,6 +2,7 @@ from . import engagement_workflow_mixin
 from . import engagement_portal_fields_mixin
 from . import engagement_portal_mixin
 from . import engagement_signature_mixin
+from . import engagement_approval_mixin
 from . import engagement_stage
 from . import engagement_stage_gate
 from . import engagement_gate_line
@@ -23,3 +24,9 @@ from . import res_users
 from . import engagement_portfolio
 from . import account_analytic_line
 from . import ir_attachment
+from . import engagement_rate_card
+from . import engagement_rate_card_line
+from . import engagement_estimate
+from . import engagement_estimate_line
+from . import res_partner
+from . import project_task

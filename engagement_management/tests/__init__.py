@@ -25,3 +25,6 @@ from . import test_engagement_margin_review
 from . import test_engagement_profitability_rpc
 from . import test_engagement_tours
 from . import test_engagement_portfolio
+from . import test_engagement_estimate
+from . import test_engagement_estimate_attacker
+from . import test_engagement_estimate_bad_input
