@@ -798,7 +798,11 @@ class EngagementEngagement(models.Model):
         return convert, sorted({row.name for row in rows})
 
     @api.depends(
-        "stage_id", "gate_line_ids.state", "change_order_ids.state", "deliverable_ids.state"
+        "stage_id",
+        "gate_line_ids.state",
+        "change_order_ids.state",
+        "deliverable_ids.state",
+        "estimate_ids.state",
     )
     @api.depends_context("uid")
     def _compute_next_stage(self):

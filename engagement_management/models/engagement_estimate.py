@@ -129,6 +129,7 @@ class EngagementEstimate(models.Model):
     target_margin_pct = fields.Float(
         string="Target Margin (%)",
         groups=FINANCE_GROUPS,
+        copy=False,
         default=lambda self: self.env.company.engagement_estimate_target_margin_pct,
         tracking=True,
         help="Under this margin Finance approves too.",
@@ -636,10 +637,11 @@ class EngagementEstimate(models.Model):
             order="version desc",
             limit=1,
         )
-        # Who may not price the opportunity may not revise its estimate; the copy is the
-        # superuser's, to carry the cost rates the user may not read.
+        # Created as the user: who may not price the opportunity may not revise its
+        # estimate. The cost rates come from the card again (they are not copied: the
+        # PM and BA neither read nor write them).
         self.check_access("write")
-        new = self.sudo().with_context(tracking_disable=True).copy(
+        new = self.with_context(tracking_disable=True).copy(
             {"name": self.name, "rate_card_id": self.sudo().rate_card_id.id}
         )
         new._workflow_write(
@@ -648,7 +650,7 @@ class EngagementEstimate(models.Model):
         self._log(
             _("New version %(version)s by %(user)s.", version=new.version, user=self.env.user.name)
         )
-        return new.sudo(False)._get_records_action()
+        return new._get_records_action()
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

@@ -31,18 +31,20 @@ class EngagementEstimateLine(models.Model):
     hours = fields.Float()
     bill_rate = fields.Monetary(
         string="Bill Rate",
-        compute="_compute_rates",
+        compute="_compute_bill_rate",
         store=True,
         readonly=False,
         help="From the rate card; another rate needs a reason.",
     )
     cost_rate = fields.Monetary(
         string="Cost Rate",
-        compute="_compute_rates",
+        compute="_compute_cost_rate",
         store=True,
         readonly=False,
         groups=FINANCE_GROUPS,
-        help="From the rate card; another rate needs a reason.",
+        copy=False,
+        help="From the rate card; another rate needs a reason. A copy (a new version) "
+        "takes the card's again.",
     )
     card_bill_rate = fields.Monetary(string="Card Bill Rate", compute="_compute_card_rates")
     card_cost_rate = fields.Monetary(
@@ -62,12 +64,25 @@ class EngagementEstimateLine(models.Model):
 
     # ------------------------------------------------------------------ computes
 
+    # Two computes, not one: Odoo protects every field of a compute given in a create,
+    # and a copy gives the bill rate but not the cost rate.
     @api.depends("role_id", "estimate_id.rate_card_id")
-    def _compute_rates(self):
+    def _compute_bill_rate(self):
         for line in self:
-            card_line = line._card_line()
-            line.bill_rate = card_line.bill_rate
-            line.cost_rate = card_line.cost_rate
+            if line.rate_override_reason:
+                # A rate said otherwise, with a reason, stays as said.
+                line.bill_rate = line.bill_rate
+            else:
+                line.bill_rate = line._card_line().bill_rate
+
+    @api.depends("role_id", "estimate_id.rate_card_id")
+    def _compute_cost_rate(self):
+        for line in self:
+            card_rate = line._card_line().cost_rate
+            if line.rate_override_reason:
+                line.cost_rate = line.cost_rate or card_rate
+            else:
+                line.cost_rate = card_rate
 
     @api.depends("role_id", "estimate_id.rate_card_id")
     def _compute_card_rates(self):

@@ -35,6 +35,7 @@ class EngagementRateCardLine(models.Model):
     _role_unique = models.UniqueIndex(
         "(rate_card_id, role_id)", "A rate card has one line per role."
     )
+
     @api.constrains("bill_rate", "cost_rate")
     def _check_rates(self):
         for line in self.sudo():
