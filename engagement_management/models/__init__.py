@@ -3,6 +3,7 @@ from . import engagement_report_mixin
 from . import engagement_portal_fields_mixin
 from . import engagement_portal_mixin
 from . import engagement_signature_mixin
+from . import engagement_approval_mixin
 from . import engagement_stage
 from . import engagement_stage_gate
 from . import engagement_gate_line
@@ -25,3 +26,9 @@ from . import res_users
 from . import account_analytic_line
 from . import res_currency_rate
 from . import ir_attachment
+from . import engagement_rate_card
+from . import engagement_rate_card_line
+from . import engagement_estimate
+from . import engagement_estimate_line
+from . import res_partner
+from . import project_task

@@ -34,10 +34,49 @@ class CrmLead(models.Model):
         groups="engagement_management.group_engagement_user",
     )
 
+    # The presales estimate the PM and BA price the opportunity with.
+    estimate_ids = fields.One2many(
+        "engagement.estimate",
+        "lead_id",
+        string="Estimates",
+        groups="engagement_management.group_engagement_user",
+    )
+    estimate_count = fields.Integer(
+        compute="_compute_estimate_stats", groups="engagement_management.group_engagement_user"
+    )
+    estimate_mismatch = fields.Boolean(
+        string="Order Differs from the Estimate",
+        compute="_compute_estimate_stats",
+        groups="engagement_management.group_engagement_user",
+        help="A confirmed order of this opportunity is for an untaxed amount other than "
+        "the revenue of the approved estimate it was made from.",
+    )
+
     @api.depends("engagement_ids")
     def _compute_engagement_id(self):
         for lead in self:
             lead.engagement_id = lead.engagement_ids[:1]
+
+    @api.depends("estimate_ids", "order_ids.state", "order_ids.amount_untaxed")
+    def _compute_estimate_stats(self):
+        for lead in self:
+            lead.estimate_count = len(lead.estimate_ids)
+            lead.estimate_mismatch = any(
+                lead.sudo().order_ids.mapped("engagement_estimate_mismatch")
+            )
+
+    def _get_approved_estimate(self):
+        """The opportunity's approved estimate (empty when none is)."""
+        self.ensure_one()
+        return (
+            self.env["engagement.estimate"]
+            .sudo()
+            .search(
+                [("lead_id", "=", self.id), ("state", "=", "approved")],
+                order="version desc",
+                limit=1,
+            )
+        )
 
     @api.constrains("partner_id")
     def _check_engagement_customer(self):
@@ -58,6 +97,8 @@ class CrmLead(models.Model):
             "project_manager_id": self.project_manager_id.id,
             "business_analyst_id": self.business_analyst_id.id,
             "budget_revenue": self.expected_revenue,
+            # What the PM and BA priced, when they have: the estimate's totals.
+            **self._get_approved_estimate()._baseline_values(),
         }
 
     def _create_engagement(self, values=None):
@@ -85,6 +126,7 @@ class CrmLead(models.Model):
         engagement = Engagement.create(vals)
         if financial:
             engagement.sudo().write(financial)
+        self.sudo().estimate_ids._link_engagement(engagement)
         self.sudo().order_ids.filtered(
             lambda order: not order.engagement_id
         ).engagement_id = engagement
@@ -142,3 +184,14 @@ class CrmLead(models.Model):
     def action_view_engagement(self):
         self.ensure_one()
         return self.engagement_id._get_records_action()
+
+    def action_view_estimates(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "engagement_management.engagement_estimate_action"
+        )
+        action.update(
+            domain=[("lead_id", "=", self.id)],
+            context={"default_lead_id": self.id},
+        )
+        return action

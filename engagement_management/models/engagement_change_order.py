@@ -57,6 +57,7 @@ class EngagementChangeOrder(models.Model):
     _inherit = [
         "engagement.portal.mixin",
         "engagement.signature.mixin",
+        "engagement.approval.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
@@ -181,14 +182,6 @@ class EngagementChangeOrder(models.Model):
         help="Its impact is above the company's threshold: Finance approves too. Decided "
         "while a draft, then kept with the terms.",
     )
-    manager_approved_by_id = fields.Many2one(
-        "res.users", string="Approved By (Manager)", readonly=True, copy=False
-    )
-    manager_approved_on = fields.Datetime(string="Approved On (Manager)", readonly=True, copy=False)
-    finance_approved_by_id = fields.Many2one(
-        "res.users", string="Approved By (Finance)", readonly=True, copy=False
-    )
-    finance_approved_on = fields.Datetime(string="Approved On (Finance)", readonly=True, copy=False)
     rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False)
     rejected_on = fields.Datetime(readonly=True, copy=False)
     rejection_reason = fields.Text(
@@ -524,74 +517,39 @@ class EngagementChangeOrder(models.Model):
 
     def action_approve(self):
         """The engagement manager approves; above the company's threshold Finance approves
-        too, as a second, separate person. Approved once every approval it needs is in."""
+        too, as a second, separate person (engagement.approval.mixin). Approved once
+        every approval it needs is in."""
         self.check_access("read")
-        is_manager = self.env.is_superuser() or self.env.user.has_group(GROUP_MANAGER)
-        is_finance = self.env.is_superuser() or self.env.user.has_group(GROUP_FINANCE)
-        if not (is_manager or is_finance):
-            raise AccessError(
-                _(
-                    "Only engagement managers (and Finance, above the threshold) approve "
-                    "change orders."
-                )
-            )
+        is_manager, is_finance = self._approval_roles()
         lock_for_change(self)
         self._check_state(("submitted",), _("approved"))
-        user = self.env.user
         now = fields.Datetime.now()
-        plan = []  # every refusal before any write: a refused approval changes nothing
-        for order in self:
-            needs_manager = not order.manager_approved_by_id
-            needs_finance = order.needs_finance_approval and not order.finance_approved_by_id
-            if needs_manager and is_manager and order.finance_approved_by_id != user:
-                role, vals = (
-                    "manager",
-                    {"manager_approved_by_id": user.id, "manager_approved_on": now},
-                )
-            elif needs_finance and is_finance and order.manager_approved_by_id != user:
-                role, vals = (
-                    "finance",
-                    {"finance_approved_by_id": user.id, "finance_approved_on": now},
-                )
-            elif (needs_manager and is_manager) or (needs_finance and is_finance):
-                raise UserError(
-                    _(
-                        "%s needs two approvals from two different people: you gave one already.",
-                        order.display_name,
-                    )
-                )
-            elif needs_manager:
-                raise AccessError(
-                    _("%s still needs the approval of an engagement manager.", order.display_name)
-                )
-            else:
-                raise AccessError(
-                    _(
-                        "%s is above the Finance approval threshold: it still needs the "
-                        "approval of Finance.",
-                        order.display_name,
-                    )
-                )
-            complete = not (needs_manager and needs_finance)
-            if complete:
-                vals.update(state="approved", sent_on=now)
-            plan.append((order, role, vals, complete))
+        # every refusal before any write: a refused approval changes nothing
+        plan = self._plan_approvals(is_manager, is_finance)
         for order, role, vals, complete in plan:
+            if complete:
+                vals = dict(vals, state="approved", sent_on=now)
             order._workflow_write(vals)
-            if role == "manager":
-                body = _("Approved by %s (engagement manager).", user.name)
-            else:
-                body = _("Approved by %s (Finance).", user.name)
-            if not complete:
-                body = _("%s Still waiting for the second approval.", body)
-            else:
+            if complete:
                 # The link the customer signs with.
                 order._portal_ensure_token()
                 order.engagement_id._send_customer_mail(
                     "engagement_management.mail_template_engagement_change_order_sent", order
                 )
-            order._log(body)
+            order._log(order._approval_log_body(role, complete))
         return True
+
+    def _approval_refused_message(self):
+        return _(
+            "Only engagement managers (and Finance, above the threshold) approve change orders."
+        )
+
+    def _finance_approval_missing_message(self):
+        self.ensure_one()
+        return _(
+            "%s is above the Finance approval threshold: it still needs the approval of Finance.",
+            self.display_name,
+        )
 
     def action_reject(self, reason=None, partner=None):
         """A manager (or Finance, for what it must approve) turns the change down; the

@@ -288,7 +288,32 @@ class EngagementEngagement(models.Model):
         help="Revenue impact of the applied change orders.",
     )
 
-    # Deliverables, templates, status reports and the close
+    # Presales estimate (engagement.estimate): what the PM and BA priced
+    estimate_ids = fields.One2many("engagement.estimate", "engagement_id", string="Estimates")
+    estimate_id = fields.Many2one(
+        "engagement.estimate",
+        string="Approved Estimate",
+        compute="_compute_estimate_info",
+        help="The approved version of the estimate: the baseline, plan and SOW come from it.",
+    )
+    estimate_count = fields.Integer(compute="_compute_estimate_info")
+    estimate_mismatch = fields.Boolean(
+        string="Order Differs from the Estimate",
+        compute="_compute_estimate_info",
+        help="A confirmed order is for an untaxed amount other than the revenue of the "
+        "approved estimate it was made from.",
+    )
+    estimate_hours_error_pct = fields.Float(
+        string="Estimate Error, Hours (%)",
+        compute="_compute_estimate_accuracy",
+        help="Actual hours of the estimated work against the estimate: +30 is 30 % over.",
+    )
+    estimate_cost_error_pct = fields.Float(
+        string="Estimate Error, Cost (%)",
+        compute="_compute_estimate_accuracy",
+        groups=FINANCE_GROUPS,
+    )
+
     template_id = fields.Many2one(
         "engagement.template",
         string="Template",
@@ -538,7 +563,11 @@ class EngagementEngagement(models.Model):
         self.invalidate_model(FIGURE_FIELDS, flush=False)
 
     @api.depends(
-        "stage_id", "gate_line_ids.state", "change_order_ids.state", "deliverable_ids.state"
+        "stage_id",
+        "gate_line_ids.state",
+        "change_order_ids.state",
+        "deliverable_ids.state",
+        "estimate_ids.state",
     )
     @api.depends_context("uid")
     def _compute_next_stage(self):
@@ -571,6 +600,74 @@ class EngagementEngagement(models.Model):
             engagement.signed_deliverable_ids = self.env["engagement.deliverable"].union(
                 *latest.values()
             )
+
+    # ------------------------------------------------------------------ estimate
+
+    @api.depends("estimate_ids.state", "sale_order_ids.state", "sale_order_ids.amount_untaxed")
+    def _compute_estimate_info(self):
+        estimates = (
+            self.env["engagement.estimate"]
+            .sudo()
+            .search([("engagement_id", "in", self._origin.ids)], order="version desc, id desc")
+        )
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .search([("engagement_id", "in", self._origin.ids), ("state", "=", "sale")])
+        )
+        by_engagement, mismatched = {}, set()
+        for estimate in estimates:
+            by_engagement.setdefault(estimate.engagement_id.id, []).append(estimate)
+        for order in orders:
+            if order.engagement_estimate_mismatch:
+                mismatched.add(order.engagement_id.id)
+        for engagement in self:
+            own = by_engagement.get(engagement._origin.id, [])
+            approved = next((e for e in own if e.state == "approved"), estimates.browse())
+            engagement.estimate_id = approved.sudo(False)
+            engagement.estimate_count = len(own)
+            engagement.estimate_mismatch = engagement._origin.id in mismatched
+
+    def _compute_estimate_accuracy(self):
+        report = self.env["engagement.estimate.accuracy.report"].sudo()
+        groups = {
+            engagement.id: (hours_error, cost_error)
+            for engagement, hours_error, cost_error in report._read_group(
+                [("engagement_id", "in", self._origin.ids)],
+                ["engagement_id"],
+                ["hours_error_pct:sum", "cost_error_pct:sum"],
+            )
+        }
+        for engagement in self:
+            hours_error, cost_error = groups.get(engagement._origin.id, (0.0, 0.0))
+            engagement.estimate_hours_error_pct = hours_error
+            engagement.estimate_cost_error_pct = cost_error
+
+    def _create_estimate_plan(self, project):
+        """Hook: the delivery project's tasks come from the approved estimate."""
+        self.ensure_one()
+        estimate = self.sudo().estimate_id
+        if estimate:
+            estimate._create_project_tasks(project)
+
+    def action_view_estimates(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "engagement_management.engagement_estimate_action"
+        )
+        action.update(
+            domain=[("engagement_id", "=", self.id)],
+            context={"default_engagement_id": self.id},
+        )
+        return action
+
+    def action_view_estimate_accuracy(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "engagement_management.engagement_estimate_accuracy_report_action"
+        )
+        action.update(domain=[("engagement_id", "=", self.id)], context={})
+        return action
 
     # ------------------------------------------------------------------ gates
 
@@ -1153,6 +1250,7 @@ class EngagementEngagement(models.Model):
         if not project.account_id:
             project.sudo()._create_analytic_account()
         self.project_id = project
+        self._create_estimate_plan(project)
         return self.action_view_project()
 
     def action_view_project(self):

@@ -27,6 +27,7 @@ class EngagementStageGate(models.Model):
             ("no_open_change_orders", "No Open Change Orders"),
             ("deliverable_signed", "Deliverable Signed"),
             ("deliverables_closed", "Every Deliverable Signed or Cancelled"),
+            ("estimate_approved", "Estimate Approved"),
             ("no_open_high_risk", "No Open High Risk"),
         ],
         required=True,
@@ -161,6 +162,11 @@ class EngagementStageGate(models.Model):
             "deliverables neither signed nor cancelled: %s",
             ", ".join(open_ones.mapped("display_name")),
         )
+
+    def _evaluate_estimate_approved(self, engagement):
+        if engagement.estimate_id:
+            return False
+        return _("the estimate of the PM and BA is not approved")
 
     def _evaluate_no_open_high_risk(self, engagement):
         high = engagement.raid_item_ids.filtered(

@@ -40,6 +40,17 @@ class ResCompany(models.Model):
         help="A PM or BA who logged more hours than this over the last seven days is "
         "flagged as over-allocated.",
     )
+    engagement_rate_card_id = fields.Many2one(
+        "engagement.rate.card",
+        string="Default Rate Card",
+        domain="[('company_id', '=', id)]",
+        help="The rates a new estimate starts from, unless its customer has its own card.",
+    )
+    engagement_estimate_target_margin_pct = fields.Float(
+        string="Estimate Target Margin (%)",
+        default=30.0,
+        help="An estimate whose margin is under this target is approved by Finance too.",
+    )
     engagement_raid_high_score = fields.Integer(
         string="High Risk Score",
         default=15,

@@ -29,6 +29,12 @@ class ResConfigSettings(models.TransientModel):
     engagement_weekly_capacity_hours = fields.Float(
         related="company_id.engagement_weekly_capacity_hours", readonly=False
     )
+    engagement_rate_card_id = fields.Many2one(
+        related="company_id.engagement_rate_card_id", readonly=False
+    )
+    engagement_estimate_target_margin_pct = fields.Float(
+        related="company_id.engagement_estimate_target_margin_pct", readonly=False
+    )
     engagement_document_max_size_mb = fields.Float(
         string="Maximum Document Size (MB)",
         config_parameter=DOCUMENT_MAX_SIZE_PARAM,

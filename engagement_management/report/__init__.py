@@ -4,3 +4,4 @@ from . import engagement_attention_item
 from . import engagement_workload_report
 from . import engagement_workload_summary
 from . import engagement_burnup_report
+from . import engagement_estimate_accuracy_report

@@ -28,3 +28,6 @@ from . import test_engagement_portfolio
 from . import test_engagement_figures_fresh
 from . import test_engagement_figures_sql
 from . import test_engagement_burnup
+from . import test_engagement_estimate
+from . import test_engagement_estimate_attacker
+from . import test_engagement_estimate_bad_input

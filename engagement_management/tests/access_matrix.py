@@ -57,6 +57,11 @@ ACL = {
     "engagement.workload.summary":          "---- r--- r--- r--- r--- r--- ---- ----",
     "engagement.portfolio.report":          "---- ---- ---- r--- r--- r--- ---- ----",
     "engagement.burnup.report":             "---- ---- ---- r--- r--- r--- ---- ----",
+    "engagement.rate.card":                 "---- r--- r--- rwcd r--- rwcd ---- ----",
+    "engagement.rate.card.line":            "---- r--- r--- rwcd r--- rwcd ---- ----",
+    "engagement.estimate":                  "---- rwcd rwcd rwcd rwcd rwcd ---- ----",
+    "engagement.estimate.line":             "---- rwcd rwcd rwcd rwcd rwcd ---- ----",
+    "engagement.estimate.accuracy.report":  "---- r--- r--- r--- r--- r--- ---- ----",
     "engagement.raid.item":                 "---- rwc- rwc- rwc- rwcd rwcd r--- ----",
 }
 
@@ -82,6 +87,11 @@ RECORD = {
     "engagement.workload.summary":          None,
     "engagement.portfolio.report":          "---- ---- ---- r--- r--- r--- ---- ----",
     "engagement.burnup.report":             "---- ---- ---- r--- r--- r--- ---- ----",
+    "engagement.rate.card":                 "---- r--- r--- rwcd r--- rwcd ---- ----",
+    "engagement.rate.card.line":            "---- r--- r--- rwcd r--- rwcd ---- ----",
+    "engagement.estimate":                  "---- ---- ---- r--- rwcd rwcd ---- ----",
+    "engagement.estimate.line":             "---- ---- ---- r--- rwcd rwcd ---- ----",
+    "engagement.estimate.accuracy.report":  None,
     "engagement.raid.item":                 "---- ---- ---- r--- rwcd rwcd r--- ----",
 }
 
@@ -126,6 +136,11 @@ ACTIONS = {
     "engagement.stage.override.wizard.action_override":                 "-  -  -  -  -  x  -  -",
     "engagement.deliverable.paper.wizard.action_confirm":               "-  -  -  -  x  x  -  -",
     "engagement.deliverable.return.wizard.action_confirm":              "-  -  x  -  -  -  -  -",
+    "engagement.estimate.action_submit":                                "-  x  x  x  x  x  -  -",
+    "engagement.estimate.action_approve [on target]":                   "-  -  -  -  x  x  -  -",
+    "engagement.estimate.action_approve [under target, manager approved]": "-  -  -  x  -  x  -  -",
+    "engagement.estimate.action_reset_to_draft":                        "-  -  -  x  x  x  -  -",
+    "engagement.estimate.action_new_version":                           "-  x  x  x  x  x  -  -",
 }
 # fmt: on
 
@@ -152,6 +167,13 @@ NOT_IN_ACTIONS = {
     "crm.lead.action_create_engagement": "needs Sales rights on the opportunity",
     "engagement.attention.item.action_open_record": "opens a screen",
     "engagement.create.wizard.action_create": "needs Sales rights on the opportunity",
+    "engagement.engagement.action_view_estimates": "opens a screen",
+    "engagement.engagement.action_view_estimate_accuracy": "opens a screen",
+    "engagement.estimate.action_view_quotations": "opens a screen",
+    "engagement.estimate.action_print_sow": "opens a screen",
+    "engagement.estimate.action_create_quotation": "needs Sales rights (makes a sales order)",
+    "crm.lead.action_view_estimates": "opens a screen",
+    "sale.order.action_view_engagement_estimate": "opens a screen",
 }
 
 

@@ -1,6 +1,7 @@
 import base64
 from contextlib import closing, contextmanager
 
+from odoo import Command
 from odoo.tests import new_test_user
 
 from .access_matrix import ACTIONS, GROUPS, split_action
@@ -98,6 +99,17 @@ class AccessMatrixCommon(EngagementCommon):
             {"name": "January", "date_from": "2025-01-01", "date_to": "2025-01-31"}
         )
         review.action_start()
+        role = cls.env["project.role"].create({"name": "Matrix consultant"})
+        card = cls.env["engagement.rate.card"].create(
+            {
+                "name": "Matrix rates",
+                "line_ids": [
+                    Command.create({"role_id": role.id, "bill_rate": 100.0, "cost_rate": 50.0})
+                ],
+            }
+        )
+        cls.matrix_role, cls.matrix_card = role, card
+        estimate = cls._matrix_estimate(engagement)
         cls.sample_engagement = engagement
         cls.samples = {
             "engagement.engagement": engagement,
@@ -129,6 +141,10 @@ class AccessMatrixCommon(EngagementCommon):
             "engagement.burnup.report": cls.env["engagement.burnup.report"].search(
                 [("engagement_id", "=", engagement.id)], limit=1
             ),
+            "engagement.rate.card": card,
+            "engagement.rate.card.line": card.line_ids,
+            "engagement.estimate": estimate,
+            "engagement.estimate.line": estimate.line_ids,
             # Shared with the customer: their portal contact reads it.
             "engagement.raid.item": cls.env["engagement.raid.item"].create(
                 {
@@ -139,6 +155,21 @@ class AccessMatrixCommon(EngagementCommon):
                 }
             ),
         }
+
+    @classmethod
+    def _matrix_estimate(cls, engagement, bill_rate=100.0):
+        """A draft estimate of ``engagement`` at the matrix rate card (a bill rate under
+        the card's puts its margin under the target)."""
+        line = {"phase": "Build", "name": "The work", "role_id": cls.matrix_role.id, "hours": 10.0}
+        if bill_rate != 100.0:
+            line.update(bill_rate=bill_rate, rate_override_reason="Matrix set-up")
+        return cls.env["engagement.estimate"].create(
+            {
+                "engagement_id": engagement.id,
+                "rate_card_id": cls.matrix_card.id,
+                "line_ids": [Command.create(line)],
+            }
+        )
 
     @classmethod
     def _setup_action_cases(cls):
@@ -226,7 +257,25 @@ class AccessMatrixCommon(EngagementCommon):
         confirmed_kickoff = gate_line(planned, KICKOFF)
         confirmed_kickoff.action_confirm()
 
+        est_draft = cls._matrix_estimate(engagement)
+        est_submitted = cls._matrix_estimate(engagement)
+        est_submitted.action_submit()
+        est_under_half = cls._matrix_estimate(engagement, bill_rate=55.0)
+        est_under_half.action_submit()
+        est_under_half.with_user(cls.manager).action_approve()
+        est_approved = cls._matrix_estimate(engagement)
+        est_approved.action_submit()
+        est_approved.with_user(cls.manager).action_approve()
+
         cases = [
+            ActionCase("engagement.estimate.action_submit", est_draft),
+            ActionCase("engagement.estimate.action_approve [on target]", est_submitted),
+            ActionCase(
+                "engagement.estimate.action_approve [under target, manager approved]",
+                est_under_half,
+            ),
+            ActionCase("engagement.estimate.action_reset_to_draft", est_submitted),
+            ActionCase("engagement.estimate.action_new_version", est_approved),
             ActionCase("engagement.engagement.action_next_stage", engagement),
             ActionCase(
                 "engagement.engagement.action_move_to_stage [back a stage]",

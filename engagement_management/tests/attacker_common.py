@@ -1,5 +1,6 @@
 import base64
 
+from odoo import Command
 from odoo.tests import new_test_user
 
 from .common import SIGNATURE_PNG, EngagementCommon
@@ -66,6 +67,34 @@ class AttackerCommon(EngagementCommon):
         cls.review_line = started.line_ids.filtered(
             lambda line: line.engagement_id == cls.engagement
         )
+        role = cls.env["project.role"].create({"name": "Attacker consultant"})
+        cls.rate_card = cls.env["engagement.rate.card"].create(
+            {
+                "name": "Attacker rates",
+                "line_ids": [
+                    Command.create({"role_id": role.id, "bill_rate": 100.0, "cost_rate": 50.0})
+                ],
+            }
+        )
+        cls.estimate_role = role
+        cls.estimate_draft = (
+            cls.env["engagement.estimate"]
+            .with_user(cls.ba)
+            .create(
+                {
+                    "engagement_id": cls.engagement.id,
+                    "rate_card_id": cls.rate_card.id,
+                    "line_ids": [
+                        Command.create(
+                            {"phase": "Build", "name": "Work", "role_id": role.id, "hours": 10.0}
+                        )
+                    ],
+                }
+            )
+        )
+        cls.estimate_approved = cls.estimate_draft.copy({"name": "Approved estimate"})
+        cls.estimate_approved.with_user(cls.ba).action_submit()
+        cls.estimate_approved.with_user(cls.manager).action_approve()
         # As at the end of the transaction that made them: later changes are tracked
         # (Odoo does not track what the same transaction created).
         cls.env.flush_all()
@@ -111,6 +140,8 @@ class AttackerCommon(EngagementCommon):
             "engagement.raid.item": self.dependency,
             "engagement.margin.review": self.review,
             "engagement.margin.review.line": self.review_line,
+            "engagement.estimate": self.estimate_draft,
+            "engagement.estimate.line": self.estimate_draft.line_ids,
         }
 
     def forged_value(self, record, name):

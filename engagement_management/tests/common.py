@@ -84,6 +84,44 @@ class EngagementCommon(TransactionCase):
             }
         )
 
+    @classmethod
+    def _approved_estimate(cls, engagement=None, lead=None):
+        """An approved estimate of ``engagement`` (or of the opportunity ``lead``), as the
+        Contracting gate needs, put in that state directly: the tests of a later stage
+        are about that stage; the estimate's own workflow, and the baseline it sets,
+        have their tests (test_engagement_estimate)."""
+        origin = [("engagement_id", "=", engagement.id)] if engagement else []
+        if lead:
+            origin = [("lead_id", "=", lead.id)]
+        Estimate = cls.env["engagement.estimate"].sudo()
+        estimate = Estimate.search([*origin, ("state", "=", "approved")], limit=1)
+        if estimate:
+            return estimate
+        role = cls.env["project.role"].sudo().search([], limit=1) or cls.env[
+            "project.role"
+        ].sudo().create({"name": "Consultant"})
+        estimate = Estimate.create(
+            {
+                "engagement_id": engagement.id if engagement else False,
+                "lead_id": lead.id if lead else False,
+                "rate_card_id": False,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "phase": "Delivery",
+                            "name": "The work",
+                            "role_id": role.id,
+                            "hours": 10.0,
+                            "bill_rate": 100.0,
+                            "rate_override_reason": "Test set-up",
+                        }
+                    )
+                ],
+            }
+        )
+        estimate._workflow().write({"state": "approved"})
+        return estimate
+
     @contextmanager
     def assertRefused(self, exception, text):
         """Like assertRaisesRegex, but inside Odoo's savepoint: the refusal changes nothing."""
@@ -112,6 +150,8 @@ class EngagementCommon(TransactionCase):
             lambda line: line.stage_id.sequence <= up_to_stage.sequence and line.state == "pending"
         )
         lines.action_confirm()
+        if up_to_stage.sequence >= cls.stage["contracting"].sequence:
+            cls._approved_estimate(engagement)
         gates = cls.env["engagement.stage.gate"].search(
             [
                 ("gate_type", "=", "deliverable_signed"),

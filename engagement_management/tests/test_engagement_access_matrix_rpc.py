@@ -20,6 +20,10 @@ COUNTED_MODELS = (
     "engagement.status.report",
     "engagement.margin.review",
     "engagement.margin.review.line",
+    "engagement.rate.card",
+    "engagement.rate.card.line",
+    "engagement.estimate",
+    "engagement.estimate.line",
     "project.project",
     "sale.order.line",
     "mail.message",
@@ -78,6 +82,9 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
         review = samples["engagement.margin.review"]
         line = samples["engagement.margin.review.line"]
         # model: (write values, create values, record to delete)
+        spare_roles = cls.env["project.role"].create(
+            [{"name": "Matrix spare role"}, {"name": "Matrix spare role 2"}]
+        )
         calls = {
             "engagement.engagement": (
                 {"name": "Warehouse system (renamed)"},
@@ -169,6 +176,40 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
                 {"engagement_id": engagement.id},
                 {"engagement_id": engagement.id},
                 samples["engagement.burnup.report"],
+            ),
+            "engagement.rate.card": (
+                {"name": "Matrix rates (renamed)"},
+                {"name": "Partner rates"},
+                cls.env["engagement.rate.card"].create({"name": "Spare rates"}),
+            ),
+            "engagement.rate.card.line": (
+                {"bill_rate": 110.0},
+                {"rate_card_id": cls.matrix_card.id, "role_id": spare_roles[0].id},
+                cls.env["engagement.rate.card.line"].create(
+                    {"rate_card_id": cls.matrix_card.id, "role_id": spare_roles[1].id}
+                ),
+            ),
+            "engagement.estimate": (
+                {"contingency_pct": 5.0},
+                {"engagement_id": engagement.id, "name": "Second opinion"},
+                cls._matrix_estimate(engagement),
+            ),
+            "engagement.estimate.line": (
+                {"hours": 12.0},
+                {
+                    "estimate_id": samples["engagement.estimate"].id,
+                    "phase": "Run",
+                    "name": "Hypercare",
+                    "role_id": cls.matrix_role.id,
+                },
+                cls.env["engagement.estimate.line"].create(
+                    {
+                        "estimate_id": samples["engagement.estimate"].id,
+                        "phase": "Run",
+                        "name": "Spare",
+                        "role_id": cls.matrix_role.id,
+                    }
+                ),
             ),
             "engagement.raid.item": (
                 {"name": "Test data from the warehouse, anonymised"},

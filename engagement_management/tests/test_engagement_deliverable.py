@@ -185,6 +185,7 @@ class TestEngagementDeliverable(EngagementCommon):
 class TestEngagementDeliverableGates(EngagementCommon):
     def test_requirements_needs_a_signed_sow(self):
         engagement = self._create_engagement(date_start="2026-01-01")
+        self._approved_estimate(engagement)
         engagement.action_move_to_stage(self.stage["contracting"])
         with self.assertRefused(UserError, "Statement of Work signed by the customer"):
             engagement.action_move_to_stage(self.stage["requirements"])
@@ -217,6 +218,7 @@ class TestEngagementDeliverableGates(EngagementCommon):
 
     def test_a_rejected_or_unsigned_version_does_not_open_the_gate(self):
         engagement = self._create_engagement(date_start="2026-01-01")
+        self._approved_estimate(engagement)
         engagement.action_move_to_stage(self.stage["contracting"])
         sow = self._make_deliverable(engagement, SOW)
         sow.action_request_review()

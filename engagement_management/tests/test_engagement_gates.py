@@ -12,6 +12,8 @@ class TestEngagementGates(EngagementCommon):
         cls.engagement = cls._create_engagement(
             project_manager_id=False, business_analyst_id=False, budget_revenue=0.0
         )
+        # The PM and BA's estimate is approved: the gates below are the other ones.
+        cls._approved_estimate(cls.engagement)
 
     def _messages(self):
         return self.engagement.message_ids
@@ -40,6 +42,7 @@ class TestEngagementGates(EngagementCommon):
 
     def test_multi_record_write_checks_each_engagement(self):
         ready = self._create_engagement(name="Ready one")
+        self._approved_estimate(ready)
         both = ready | self.engagement
         with self.assertRefused(UserError, "Project Manager is not set"):
             both.with_user(self.manager).write({"stage_id": self.stage["contracting"].id})
@@ -75,6 +78,7 @@ class TestEngagementGates(EngagementCommon):
 
     def test_skipping_ahead_checks_every_gate_on_the_way(self):
         engagement = self._create_engagement(name="Skip ahead")
+        self._approved_estimate(engagement)
         with self.assertRaises(UserError) as refusal:
             engagement.with_user(self.manager).action_move_to_stage(self.stage["execution"])
         text = str(refusal.exception)
@@ -111,6 +115,7 @@ class TestEngagementGates(EngagementCommon):
 
     def test_moving_back_is_for_managers(self):
         engagement = self._create_engagement(name="Going back")
+        self._approved_estimate(engagement)
         engagement.action_move_to_stage(self.stage["contracting"])
         engagement.message_subscribe(partner_ids=self.pm.partner_id.ids)
         with self.assertRefused(AccessError, "Only engagement managers"):
@@ -260,6 +265,7 @@ class TestEngagementGates(EngagementCommon):
 
     def test_field_gate_on_financial_field_holds_for_users_without_finance(self):
         engagement = self._create_engagement(name="Member moves it")
+        self._approved_estimate(engagement)
         engagement.message_subscribe(partner_ids=self.pm.partner_id.ids)
         engagement.with_user(self.pm).action_move_to_stage(self.stage["contracting"])
         self.assertEqual(engagement.stage_id, self.stage["contracting"])

@@ -5,6 +5,12 @@ from .common import EngagementCommon
 
 @tagged("post_install", "-at_install")
 class TestEngagementLeadWon(EngagementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The PM and BA priced the opportunity before it was won.
+        cls._approved_estimate(lead=cls.lead)
+
     def test_won_opportunity_advances_its_engagement(self):
         self.lead.action_create_engagement()
         engagement = self.lead.engagement_id

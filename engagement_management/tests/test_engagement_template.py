@@ -65,6 +65,7 @@ class TestEngagementTemplate(EngagementCommon):
         templated = self._create_engagement(name="Templated", template_id=self.template.id)
         self.assertNotIn(self.migration_gate, plain.gate_line_ids.gate_id)
         self.assertIn(self.migration_gate, templated.gate_line_ids.gate_id)
+        self._approved_estimate(plain)
         plain.action_move_to_stage(self.stage["contracting"])
         with self.assertRefused(UserError, "Data migration rehearsal done"):
             templated.action_move_to_stage(self.stage["contracting"])
@@ -82,7 +83,9 @@ class TestEngagementTemplate(EngagementCommon):
         project = engagement.project_id
         self.assertFalse(project.is_template)
         self.assertNotEqual(project, self.project_template)
+        # The template's tasks, and the phase and line of the approved estimate.
         self.assertEqual(
-            sorted(project.task_ids.mapped("name")), ["Data migration", "Discovery workshops"]
+            sorted(project.task_ids.mapped("name")),
+            ["Data migration", "Delivery", "Discovery workshops", "The work"],
         )
         self.assertEqual(project.partner_id, self.customer)

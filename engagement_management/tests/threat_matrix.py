@@ -67,6 +67,22 @@ WORKFLOW_FIELDS = {
     # The customer's answer to a dependency they own: written by the portal route only.
     "engagement.raid.item": {"customer_answer", "date_answered", "answered_partner_id"},
     "engagement.margin.review": {"state", "date_closed"},
+    "engagement.estimate": {
+        "lead_id",
+        "engagement_id",
+        "state",
+        "version",
+        "previous_id",
+        "needs_finance_approval",
+        "submitted_by_id",
+        "submitted_on",
+        "manager_approved_by_id",
+        "manager_approved_on",
+        "finance_approved_by_id",
+        "finance_approved_on",
+        "date_approved",
+    },
+    "engagement.estimate.line": {"estimate_id"},
     "engagement.margin.review.line": {
         "review_id",
         "engagement_id",

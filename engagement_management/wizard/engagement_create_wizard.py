@@ -57,14 +57,27 @@ class EngagementCreateWizard(models.TransientModel):
         readonly=False,
         groups=FINANCE_GROUPS,
     )
-    budget_cost = fields.Monetary(string="Baseline Cost", groups=FINANCE_GROUPS)
-    budget_hours = fields.Float(string="Baseline Hours")
+    budget_cost = fields.Monetary(
+        string="Baseline Cost",
+        compute="_compute_from_lead",
+        store=True,
+        readonly=False,
+        groups=FINANCE_GROUPS,
+    )
+    budget_hours = fields.Float(
+        string="Baseline Hours", compute="_compute_from_lead", store=True, readonly=False
+    )
 
-    @api.depends("template_id")
+    @api.depends("template_id", "lead_id")
     def _compute_billing_type(self):
         for wizard in self:
+            # The approved estimate priced one way of billing; the template proposes one.
+            estimate = wizard.lead_id._get_approved_estimate() if wizard.lead_id else None
             wizard.billing_type = (
-                wizard.template_id.billing_type or wizard.billing_type or "fixed_price"
+                (estimate and estimate.billing_type)
+                or wizard.template_id.billing_type
+                or wizard.billing_type
+                or "fixed_price"
             )
 
     @api.depends("lead_id")
@@ -75,8 +88,10 @@ class EngagementCreateWizard(models.TransientModel):
             wizard.currency_id = values.get("currency_id")
             wizard.project_manager_id = values.get("project_manager_id")
             wizard.business_analyst_id = values.get("business_analyst_id")
+            wizard.budget_hours = values.get("budget_hours", 0.0)
             if self.env.user.has_groups(FINANCE_GROUPS):
                 wizard.budget_revenue = values.get("budget_revenue", 0.0)
+                wizard.budget_cost = values.get("budget_cost", 0.0)
 
     def _engagement_values(self):
         values = {

@@ -132,6 +132,31 @@ def test_manager_moves_stages_and_is_refused_where_gates_fail(
     assert stage_of(manager, engagement_id) == stage["presales"]
 
     manager.call(ENGAGEMENT, "write", [engagement_id], {"business_analyst_id": people["ba"]})
+    # The last gate of Contracting: the BA's estimate, approved by the manager.
+    with expect_refusal("the estimate of the PM and BA is not approved", kind="UserError"):
+        manager.call(ENGAGEMENT, "action_move_to_stage", [engagement_id], stage["contracting"])
+    ba = login_as("ba")
+    estimate_id = ba.call(
+        "engagement.estimate",
+        "create",
+        {
+            "engagement_id": engagement_id,
+            "line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "phase": "Build",
+                        "name": "Configuration",
+                        "role_id": ref("engagement_management.project_role_demo_developer"),
+                        "hours": 40.0,
+                    },
+                )
+            ],
+        },
+    )
+    ba.call("engagement.estimate", "action_submit", [estimate_id])
+    manager.call("engagement.estimate", "action_approve", [estimate_id])
     manager.call(ENGAGEMENT, "action_move_to_stage", [engagement_id], stage["contracting"])
     assert stage_of(manager, engagement_id) == stage["contracting"]
 

@@ -68,8 +68,8 @@ registry.category("web_tour.tours").add("engagement_create_from_crm_tour", {
             trigger: ".o_form_view .o_field_widget[name='business_analyst_id'] input:value('Bruno BA')",
         },
         {
-            content: "Its PM, BA and sold revenue are what Contracting needs",
-            trigger: ".o_form_view .alert-success:contains('Every gate of the next stage holds')",
+            content: "Its PM, BA and sold revenue are set: Contracting only waits for the estimate",
+            trigger: ".o_form_view .alert-warning:contains('the estimate of the PM and BA is not approved'):not(:contains('is not set'))",
         },
     ],
 });

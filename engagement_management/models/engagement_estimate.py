@@ -1,0 +1,864 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_round
+
+from ..tools import lock_for_change
+from .engagement_engagement import BILLING_TYPES, FINANCE_GROUPS, GROUP_MANAGER
+
+ACTIVITY_TYPE = "engagement_management.mail_activity_type_engagement_estimate"
+SALES_OR_FINANCE = "sales_team.group_sale_salesman," + FINANCE_GROUPS
+
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("superseded", "Superseded"),
+]
+# Billing types whose quotation sells a fixed price per phase, invoiced on delivered
+# milestones; the others sell each role's hours, invoiced on timesheets.
+PER_PHASE_BILLING = ("fixed_price", "milestone", "retainer")
+
+
+class EngagementEstimate(models.Model):
+    """What the PM and BA price before the sale closes: a work breakdown by phase and
+    role, at a rate card's rates.
+
+    ``draft`` → ``submitted`` (by its PM or BA) → ``approved`` (the engagement manager,
+    and Finance as well when the margin is under the target: two different people,
+    engagement.approval.mixin) → ``superseded`` once a later version is approved. An
+    estimate past its draft is frozen, lines included: a change is a new version
+    (``action_new_version``). The approved estimate becomes the quotation
+    (``action_create_quotation``), the engagement's baseline, the delivery project's
+    tasks and the SOW; at the close the accuracy report measures it.
+    """
+
+    _name = "engagement.estimate"
+    _description = "Engagement Estimate"
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "engagement.approval.mixin",
+        "engagement.workflow.mixin",
+    ]
+    _order = "id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "lead_id"]
+
+    # Identity and origin
+    name = fields.Char(required=True, tracking=True, index="trigram")
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+    )
+    engagement_id = fields.Many2one(
+        "engagement.engagement",
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+        help="Set from the opportunity's engagement, or when the engagement is created.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        precompute=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+    )
+    project_manager_id = fields.Many2one(
+        "res.users", compute="_compute_people", string="Project Manager"
+    )
+    business_analyst_id = fields.Many2one(
+        "res.users", compute="_compute_people", string="Business Analyst"
+    )
+    billing_type = fields.Selection(
+        BILLING_TYPES,
+        required=True,
+        default="fixed_price",
+        tracking=True,
+        help="How the quotation sells the work: fixed price, milestones and retainers per "
+        "phase on delivered milestones; time and materials per role on timesheets.",
+    )
+
+    # Pricing
+    rate_card_id = fields.Many2one(
+        "engagement.rate.card",
+        string="Rate Card",
+        compute="_compute_rate_card_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        check_company=True,
+        tracking=True,
+        help="The customer's card, else the company's default (Settings).",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+    )
+    line_ids = fields.One2many(
+        "engagement.estimate.line", "estimate_id", string="Work Breakdown", copy=True
+    )
+    contingency_pct = fields.Float(
+        string="Contingency (%)",
+        tracking=True,
+        help="Added to the hours, cost and revenue of the breakdown: 10.0 is 10 %.",
+    )
+    assumptions = fields.Html()
+    exclusions = fields.Html()
+    target_margin_pct = fields.Float(
+        string="Target Margin (%)",
+        groups=FINANCE_GROUPS,
+        copy=False,
+        default=lambda self: self.env.company.engagement_estimate_target_margin_pct,
+        tracking=True,
+        help="Under this margin Finance approves too.",
+    )
+
+    # Totals (the breakdown plus contingency)
+    hours_total = fields.Float(string="Hours", compute="_compute_totals", store=True)
+    revenue_total = fields.Monetary(string="Revenue", compute="_compute_totals", store=True)
+    cost_total = fields.Monetary(
+        string="Cost", compute="_compute_totals", store=True, groups=FINANCE_GROUPS
+    )
+    margin_pct = fields.Float(
+        string="Margin (%)",
+        compute="_compute_totals",
+        store=True,
+        groups=FINANCE_GROUPS,
+        aggregator="avg",
+    )
+
+    # Workflow
+    state = fields.Selection(
+        STATES, default="draft", required=True, readonly=True, copy=False, tracking=True, index=True
+    )
+    version = fields.Integer(default=1, readonly=True, copy=False)
+    previous_id = fields.Many2one(
+        "engagement.estimate", string="Previous Version", readonly=True, copy=False
+    )
+    needs_finance_approval = fields.Boolean(
+        compute="_compute_needs_finance_approval",
+        store=True,
+        help="Its margin is under the target: Finance approves too. Decided while a draft.",
+    )
+    submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True, copy=False)
+    submitted_on = fields.Datetime(readonly=True, copy=False)
+    date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    sale_order_ids = fields.One2many(
+        "sale.order",
+        "engagement_estimate_id",
+        string="Quotations",
+        groups=SALES_OR_FINANCE,
+    )
+    quotation_count = fields.Integer(compute="_compute_quotation_count")
+
+    _contingency_range = models.Constraint(
+        "CHECK(COALESCE(contingency_pct, 0) >= 0 AND COALESCE(contingency_pct, 0) <= 100)",
+        "The contingency is between 0 and 100 %.",
+    )
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("name", "version")
+    def _compute_display_name(self):
+        for estimate in self:
+            estimate.display_name = _(
+                "%(name)s (v%(version)s)", name=estimate.name or "", version=estimate.version
+            )
+
+    @api.depends("lead_id.partner_id", "engagement_id.partner_id")
+    def _compute_partner_id(self):
+        for estimate in self:
+            partner = estimate.engagement_id.partner_id or estimate.lead_id.partner_id
+            estimate.partner_id = partner.commercial_partner_id
+
+    @api.depends("lead_id", "engagement_id")
+    def _compute_company_id(self):
+        for estimate in self:
+            estimate.company_id = (
+                estimate.engagement_id.company_id
+                or estimate.lead_id.company_id
+                or estimate.company_id
+                or self.env.company
+            )
+
+    @api.depends("lead_id", "engagement_id")
+    def _compute_people(self):
+        for estimate in self:
+            source = estimate.sudo().engagement_id or estimate.sudo().lead_id
+            estimate.project_manager_id = source.project_manager_id
+            estimate.business_analyst_id = source.business_analyst_id
+
+    @api.depends("partner_id", "company_id")
+    def _compute_rate_card_id(self):
+        for estimate in self:
+            if estimate.rate_card_id or estimate.state != "draft":
+                estimate.rate_card_id = estimate.rate_card_id
+                continue
+            company = estimate.company_id or self.env.company
+            partner = estimate.partner_id.with_company(company)
+            estimate.rate_card_id = (
+                partner.engagement_rate_card_id or company.engagement_rate_card_id
+            )
+
+    @api.depends("rate_card_id", "company_id")
+    def _compute_currency_id(self):
+        for estimate in self:
+            if estimate.state != "draft" and estimate.currency_id:
+                estimate.currency_id = estimate.currency_id
+                continue
+            estimate.currency_id = (
+                estimate.rate_card_id.currency_id
+                or estimate.currency_id
+                or (estimate.company_id or self.env.company).currency_id
+            )
+
+    @api.depends("line_ids.hours", "line_ids.revenue", "line_ids.cost", "contingency_pct")
+    def _compute_totals(self):
+        for estimate in self:
+            factor = 1.0 + (estimate.contingency_pct or 0.0) / 100.0
+            lines = estimate.sudo().line_ids
+            round_ = estimate.currency_id.round if estimate.currency_id else (lambda x: x)
+            hours = float_round(sum(lines.mapped("hours")) * factor, precision_digits=2)
+            revenue = round_(sum(lines.mapped("revenue")) * factor)
+            cost = round_(sum(lines.mapped("cost")) * factor)
+            estimate.hours_total = hours
+            estimate.revenue_total = revenue
+            estimate.cost_total = cost
+            estimate.margin_pct = (revenue - cost) / revenue * 100.0 if revenue else 0.0
+
+    @api.depends("margin_pct", "target_margin_pct", "revenue_total")
+    def _compute_needs_finance_approval(self):
+        for estimate in self:
+            # Decided while a draft: submitted, it keeps the rule it was submitted under.
+            if estimate.state == "draft":
+                estimate.needs_finance_approval = estimate._under_target_margin()
+
+    def _under_target_margin(self):
+        """Whether the margin is under the target (no revenue: nothing to protect)."""
+        self.ensure_one()
+        estimate = self.sudo()
+        return bool(estimate.revenue_total) and estimate.margin_pct < estimate.target_margin_pct
+
+    def _compute_quotation_count(self):
+        counts = dict(
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("engagement_estimate_id", "in", self.ids)],
+                ["engagement_estimate_id"],
+                ["__count"],
+            )
+        )
+        for estimate in self:
+            estimate.quotation_count = counts.get(estimate, 0)
+
+    # ------------------------------------------------------------------ constraints
+
+    @api.constrains("lead_id", "engagement_id", "name")
+    def _check_origin(self):
+        for estimate in self:
+            if not (estimate.lead_id or estimate.engagement_id):
+                raise ValidationError(
+                    _("The estimate “%s” prices an opportunity or an engagement.", estimate.name)
+                )
+            lead = estimate.sudo().engagement_id.lead_id
+            if lead and estimate.lead_id and lead != estimate.lead_id:
+                raise ValidationError(
+                    _(
+                        "The estimate “%(estimate)s” is for %(lead)s, not for the "
+                        "opportunity of %(engagement)s.",
+                        estimate=estimate.name,
+                        lead=estimate.lead_id.name,
+                        engagement=estimate.engagement_id.display_name,
+                    )
+                )
+
+    @api.constrains("rate_card_id", "currency_id", "company_id")
+    def _check_rate_card(self):
+        for estimate in self:
+            card = estimate.sudo().rate_card_id
+            if not card:
+                continue
+            if card.company_id != estimate.company_id:
+                raise ValidationError(
+                    _(
+                        "The rate card %(card)s is of %(company)s: the estimate “%(estimate)s” "
+                        "is priced for %(own)s.",
+                        card=card.name,
+                        company=card.company_id.name,
+                        estimate=estimate.name,
+                        own=estimate.company_id.name,
+                    )
+                )
+            if card.currency_id != estimate.currency_id:
+                raise ValidationError(
+                    _(
+                        "The rate card %(card)s is in %(currency)s: the estimate “%(estimate)s” "
+                        "is in %(own)s.",
+                        card=card.name,
+                        currency=card.currency_id.name,
+                        estimate=estimate.name,
+                        own=estimate.currency_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ the guard's hooks
+
+    def _workflow_fields(self):
+        return super()._workflow_fields() | {
+            "lead_id",
+            "engagement_id",
+            "state",
+            "version",
+            "previous_id",
+            "needs_finance_approval",
+            "submitted_by_id",
+            "submitted_on",
+            "manager_approved_by_id",
+            "manager_approved_on",
+            "finance_approved_by_id",
+            "finance_approved_on",
+            "date_approved",
+        }
+
+    def _workflow_create_fields(self):
+        # What it prices is said once, on creation; a new version is the workflow's.
+        return super()._workflow_create_fields() | {"lead_id", "engagement_id"}
+
+    def _workflow_create_defaults(self):
+        return {**super()._workflow_create_defaults(), "state": "draft", "version": 1}
+
+    def _bookkeeping_fields(self):
+        """What a submitted or approved estimate still accepts: its chatter, followers
+        and activities."""
+        return frozenset(self.env["mail.thread"]._fields) | frozenset(
+            self.env["mail.activity.mixin"]._fields
+        )
+
+    def _check_editable(self, vals):
+        """Past its draft an estimate is frozen: what was approved is what was priced."""
+        if self._in_workflow():
+            return
+        changing = set(vals) - self._bookkeeping_fields()
+        frozen = self.filtered(lambda estimate: estimate.state != "draft")
+        if changing and frozen:
+            raise UserError(
+                _(
+                    "%(estimate)s is %(state)s: it no longer changes (%(fields)s). Create a "
+                    "new version.",
+                    estimate=frozen[0].display_name,
+                    state=frozen[0]._state_label().lower(),
+                    fields=", ".join(sorted(changing)),
+                )
+            )
+
+    def _check_unlink_allowed(self):
+        super()._check_unlink_allowed()
+        kept = self.filtered(lambda estimate: estimate.state != "draft" or estimate.version > 1)
+        if kept:
+            raise UserError(
+                _(
+                    "%s cannot be deleted: only the first draft of an estimate is. A later "
+                    "one is superseded by a new version.",
+                    ", ".join(kept.mapped("display_name")),
+                )
+            )
+
+    def _approval_refused_message(self):
+        return _(
+            "Only engagement managers (and Finance, under the target margin) approve estimates."
+        )
+
+    def _finance_approval_missing_message(self):
+        self.ensure_one()
+        return _(
+            "%s is under the target margin: it still needs the approval of Finance.",
+            self.display_name,
+        )
+
+    def _approval_excluded_users(self):
+        """Under the target margin two people other than its author approve."""
+        self.ensure_one()
+        if self.needs_finance_approval:
+            return self.submitted_by_id
+        return self.env["res.users"]
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Lead = self.env["crm.lead"].sudo()
+        Engagement = self.env["engagement.engagement"].sudo()
+        for vals in vals_list:
+            # Whichever it was created from, it knows both the opportunity and the
+            # engagement when there is one.
+            if vals.get("lead_id") and not vals.get("engagement_id"):
+                engagement = Lead.browse(vals["lead_id"]).engagement_ids[:1]
+                if engagement:
+                    vals["engagement_id"] = engagement.id
+            elif vals.get("engagement_id") and not vals.get("lead_id"):
+                lead = Engagement.browse(vals["engagement_id"]).lead_id
+                if lead:
+                    vals["lead_id"] = lead.id
+            if not vals.get("name"):
+                source = Lead.browse(vals.get("lead_id")) or Engagement.browse(
+                    vals.get("engagement_id")
+                )
+                vals["name"] = _("Estimate: %s", source.name or _("New"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_editable(vals)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _check_state(self, allowed, action):
+        for estimate in self:
+            if estimate.state not in allowed:
+                raise UserError(
+                    _(
+                        "%(estimate)s is %(state)s: it cannot be %(action)s.",
+                        estimate=estimate.display_name,
+                        state=estimate._state_label(),
+                        action=action,
+                    )
+                )
+
+    def _workflow_write(self, vals):
+        return self.sudo()._workflow().write(vals)
+
+    def _log(self, body):
+        """Post on the estimate and on its engagement (when there is one), as the user."""
+        author = self.env.user.partner_id.id
+        for estimate in self:
+            estimate.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=author)
+            if estimate.engagement_id:
+                estimate.engagement_id.sudo().message_post(
+                    body=_("%(estimate)s: %(body)s", estimate=estimate.display_name, body=body),
+                    subtype_xmlid="mail.mt_note",
+                    author_id=author,
+                )
+
+    def _managers_to_notify(self):
+        """Who approves it: the engagement's manager, else every engagement manager."""
+        self.ensure_one()
+        manager = self.sudo().engagement_id.user_id
+        if manager:
+            return manager
+        group = self.env.ref(GROUP_MANAGER)
+        return group.sudo().all_user_ids.filtered(
+            lambda user: not user.share and self.company_id in user.company_ids
+        )
+
+    def _supersede_previous(self):
+        """The versions an approval replaces: every other approved version of the same
+        opportunity or engagement."""
+        for estimate in self:
+            domain = [("id", "!=", estimate.id), ("state", "=", "approved")]
+            if estimate.lead_id:
+                domain.append(("lead_id", "=", estimate.lead_id.id))
+            else:
+                domain.append(("engagement_id", "=", estimate.engagement_id.id))
+            previous = self.sudo().search(domain)
+            previous._workflow_write({"state": "superseded"})
+            for old in previous:
+                old._log(_("Superseded by %s.", estimate.display_name))
+
+    def _baseline_values(self):
+        """What an engagement takes from its approved estimate as its baseline (nothing
+        without one)."""
+        if not self:
+            return {}
+        self.ensure_one()
+        estimate = self.sudo()
+        return {
+            "budget_revenue": estimate.revenue_total,
+            "budget_cost": estimate.cost_total,
+            "budget_hours": estimate.hours_total,
+            "billing_type": estimate.billing_type,
+        }
+
+    def _apply_to_engagement(self):
+        """Once approved: the engagement (there may be none yet) takes the totals as its
+        baseline, unless it is committed to its customer (then a change order moves it)."""
+        for estimate in self.sudo():
+            engagement = estimate.engagement_id
+            if not engagement:
+                continue
+            if engagement._is_committed():
+                estimate._log(
+                    _(
+                        "%s is committed to its customer: its baseline is unchanged; raise a "
+                        "change order for the difference.",
+                        engagement.display_name,
+                    )
+                )
+                continue
+            engagement.write(estimate._baseline_values())
+
+    def _link_engagement(self, engagement):
+        """The engagement created from the opportunity is the one these estimates price."""
+        self.filtered(lambda estimate: not estimate.engagement_id)._workflow_write(
+            {"engagement_id": engagement.id}
+        )
+
+    # ------------------------------------------------------------------ workflow
+
+    def action_submit(self):
+        """The PM or BA submits the draft for approval; the approver gets an activity."""
+        self.check_access("write")
+        lock_for_change(self)
+        self._check_state(("draft",), _("submitted"))
+        for estimate in self:
+            lines = estimate.line_ids
+            if not lines:
+                raise UserError(_("%s has no work breakdown to submit.", estimate.display_name))
+        self._workflow_write(
+            {
+                "state": "submitted",
+                "submitted_by_id": self.env.user.id,
+                "submitted_on": fields.Datetime.now(),
+            }
+        )
+        for estimate in self:
+            estimate._log(_("Submitted for approval by %s.", self.env.user.name))
+            for manager in estimate._managers_to_notify():
+                estimate.sudo().activity_schedule(
+                    ACTIVITY_TYPE,
+                    summary=_("Approve the estimate %s", estimate.display_name),
+                    user_id=manager.id,
+                )
+        return True
+
+    def action_approve(self):
+        """The engagement manager approves; under the target margin Finance approves too,
+        as another person, and neither is the one who submitted it. Once approved it is
+        frozen, supersedes the previous version and sets the engagement's baseline."""
+        self.check_access("read")
+        is_manager, is_finance = self._approval_roles()
+        lock_for_change(self)
+        self._check_state(("submitted",), _("approved"))
+        for estimate in self:
+            if self.env.user in estimate._approval_excluded_users():
+                raise UserError(
+                    _(
+                        "%s is under the target margin: two people other than the one who "
+                        "submitted it approve it.",
+                        estimate.display_name,
+                    )
+                )
+        plan = self._plan_approvals(is_manager, is_finance)
+        now = fields.Datetime.now()
+        for estimate, role, vals, complete in plan:
+            if complete:
+                vals = dict(vals, state="approved", date_approved=now)
+            estimate._workflow_write(vals)
+            estimate._log(estimate._approval_log_body(role, complete))
+            if complete:
+                estimate.sudo().activity_feedback(
+                    [ACTIVITY_TYPE], feedback=_("Approved by %s.", self.env.user.name)
+                )
+                estimate._supersede_previous()
+                estimate._apply_to_engagement()
+        return True
+
+    def action_reset_to_draft(self):
+        """A submitted estimate goes back to its authors (the approver's answer, or its
+        submitter taking it back); the approvals given so far are void."""
+        self.check_access("read")
+        lock_for_change(self)
+        self._check_state(("submitted",), _("reset to draft"))
+        user = self.env.user
+        is_approver = self.env.is_superuser() or user.has_groups(FINANCE_GROUPS)
+        for estimate in self:
+            if not (is_approver or estimate.submitted_by_id == user):
+                raise AccessError(
+                    _(
+                        "Only its approvers, or who submitted it, send %s back to draft.",
+                        estimate.display_name,
+                    )
+                )
+        self._workflow_write(
+            {
+                "state": "draft",
+                "manager_approved_by_id": False,
+                "manager_approved_on": False,
+                "finance_approved_by_id": False,
+                "finance_approved_on": False,
+            }
+        )
+        self.sudo().activity_unlink([ACTIVITY_TYPE])
+        self._log(_("Sent back to draft by %s.", user.name))
+        return True
+
+    def action_new_version(self):
+        """A new draft of an approved (or superseded) estimate, its lines copied; it
+        replaces the approved one when it is approved in turn."""
+        self.ensure_one()
+        self.check_access("read")
+        self.env["engagement.estimate"].check_access("create")
+        self._check_state(("approved", "superseded"), _("given a new version"))
+        pending = self.sudo().search(
+            [("previous_id", "=", self.id), ("state", "in", ("draft", "submitted"))], limit=1
+        )
+        if pending:
+            raise UserError(
+                _("%s is already being revised: see its new version.", self.display_name)
+            )
+        latest = self.sudo().search(
+            [("lead_id", "=", self.lead_id.id), ("engagement_id", "=", self.engagement_id.id)],
+            order="version desc",
+            limit=1,
+        )
+        # Created as the user: who may not price the opportunity may not revise its
+        # estimate. The cost rates come from the card again (they are not copied: the
+        # PM and BA neither read nor write them).
+        self.check_access("write")
+        new = self.with_context(tracking_disable=True).copy(
+            {"name": self.name, "rate_card_id": self.sudo().rate_card_id.id}
+        )
+        new._workflow_write(
+            {"version": max(latest.version, self.version) + 1, "previous_id": self.id}
+        )
+        self._log(
+            _("New version %(version)s by %(user)s.", version=new.version, user=self.env.user.name)
+        )
+        return new._get_records_action()
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for estimate, vals in zip(self, vals_list, strict=True):
+            if not (default or {}).get("name"):
+                vals["name"] = _("%s (copy)", estimate.name)
+        return vals_list
+
+    def action_create_quotation(self):
+        """Sales turns the approved estimate into a quotation for the customer."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.env["sale.order"].has_access("create"):
+            raise AccessError(_("Only salespeople make quotations from estimates."))
+        self._check_state(("approved",), _("quoted"))
+        estimate = self.sudo()
+        partner = estimate.partner_id
+        if not partner:
+            raise UserError(_("Set the customer of %s first.", self.display_name))
+        values = {
+            "partner_id": partner.id,
+            "company_id": estimate.company_id.id,
+            "opportunity_id": estimate.lead_id.id,
+            "origin": self.display_name,
+            "note": estimate.assumptions or False,
+        }
+        if estimate.lead_id.user_id:
+            values["user_id"] = estimate.lead_id.user_id.id
+        if estimate.engagement_id:
+            values["engagement_id"] = estimate.engagement_id.id
+        order = self.env["sale.order"].with_company(estimate.company_id).create(values)
+        if order.currency_id != estimate.currency_id:
+            raise UserError(
+                _(
+                    "%(estimate)s is in %(currency)s but %(customer)s's quotations are in "
+                    "%(order_currency)s: give the customer a pricelist in %(currency)s.",
+                    estimate=self.display_name,
+                    currency=estimate.currency_id.name,
+                    customer=partner.display_name,
+                    order_currency=order.currency_id.name,
+                )
+            )
+        order.sudo().engagement_estimate_id = estimate
+        self.env["sale.order.line"].with_company(estimate.company_id).create(
+            [dict(vals, order_id=order.id) for vals in estimate._prepare_quotation_lines()]
+        )
+        self._log(
+            Markup(_("Quotation %(order)s made by %(user)s from this version."))
+            % {"order": order._get_html_link(), "user": self.env.user.name}
+        )
+        return order._get_records_action()
+
+    def _quotation_product(self, per_phase):
+        """The addon's service a line sells when the rate card names none."""
+        xmlid = (
+            "engagement_management.product_product_estimate_phase"
+            if per_phase
+            else "engagement_management.product_product_estimate_time"
+        )
+        return self.env.ref(xmlid).sudo()
+
+    def _prepare_quotation_lines(self):
+        """The order lines: per phase at a fixed price (the contingency its own line), or
+        per role and rate on timesheets (the contingency in the hours). Hook."""
+        self.ensure_one()
+        estimate = self.sudo()
+        factor = 1.0 + (estimate.contingency_pct or 0.0) / 100.0
+        lines = []
+        if estimate.billing_type in PER_PHASE_BILLING:
+            product = self._quotation_product(per_phase=True)
+            phases = {}
+            for line in estimate.line_ids:
+                phases.setdefault(line.phase, []).append(line)
+            for phase, items in phases.items():
+                lines.append(
+                    {
+                        "product_id": product.id,
+                        "name": _(
+                            "%(phase)s: %(work)s",
+                            phase=phase,
+                            work=", ".join(item.name for item in items),
+                        ),
+                        "product_uom_qty": 1.0,
+                        "price_unit": sum(item.revenue for item in items),
+                    }
+                )
+            breakdown = sum(estimate.line_ids.mapped("revenue"))
+            contingency = estimate.currency_id.round(estimate.revenue_total - breakdown)
+            if not estimate.currency_id.is_zero(contingency):
+                lines.append(
+                    {
+                        "product_id": product.id,
+                        "name": _("Contingency (%s %%)", estimate.contingency_pct),
+                        "product_uom_qty": 1.0,
+                        "price_unit": contingency,
+                    }
+                )
+            return lines
+        roles = {}
+        for line in estimate.line_ids:
+            key = (line.role_id, line.bill_rate)
+            roles.setdefault(key, []).append(line)
+        for (role, rate), items in roles.items():
+            card_line = estimate.rate_card_id._rate_line(role) if estimate.rate_card_id else None
+            product = (card_line and card_line.product_id) or self._quotation_product(
+                per_phase=False
+            )
+            lines.append(
+                {
+                    "product_id": product.id,
+                    "name": _(
+                        "%(role)s: %(phases)s",
+                        role=role.name,
+                        phases=", ".join(dict.fromkeys(item.phase for item in items)),
+                    ),
+                    "product_uom_qty": float_round(
+                        sum(item.hours for item in items) * factor, precision_digits=2
+                    ),
+                    "price_unit": rate,
+                }
+            )
+        return lines
+
+    def _create_project_tasks(self, project):
+        """The plan starts from the estimate: a task per phase with its hours and roles,
+        and under it a sub-task per line of the breakdown (its timesheets are the line's
+        actual hours in the accuracy report)."""
+        self.ensure_one()
+        estimate = self.sudo()
+        Task = self.env["project.task"].sudo()
+        if Task.search_count(
+            [("project_id", "=", project.id), ("engagement_estimate_id", "=", estimate.id)], limit=1
+        ):
+            return Task
+        phases = {}
+        for line in estimate.line_ids:
+            phases.setdefault(line.phase, self.env["engagement.estimate.line"])
+            phases[line.phase] |= line
+        tasks = Task
+        for sequence, (phase, lines) in enumerate(phases.items()):
+            tasks |= Task.create(
+                {
+                    "name": phase,
+                    "project_id": project.id,
+                    "sequence": sequence,
+                    "allocated_hours": sum(lines.mapped("hours")),
+                    "role_ids": [fields.Command.set(lines.role_id.ids)],
+                    "engagement_estimate_id": estimate.id,
+                    "child_ids": [
+                        fields.Command.create(
+                            {
+                                "name": line.name,
+                                "project_id": project.id,
+                                "allocated_hours": line.hours,
+                                "role_ids": [fields.Command.set(line.role_id.ids)],
+                                "engagement_estimate_id": estimate.id,
+                                "engagement_estimate_line_id": line.id,
+                            }
+                        )
+                        for line in lines
+                    ],
+                }
+            )
+        return tasks
+
+    # ------------------------------------------------------------------ the SOW
+
+    def _sow_phases(self):
+        """``[{phase, work, hours, revenue}]``: the scope by phase, as the SOW prints it
+        (the breakdown's figures, the contingency on its own)."""
+        self.ensure_one()
+        phases = {}
+        for line in self.sudo().line_ids:
+            phase = phases.setdefault(
+                line.phase, {"phase": line.phase, "work": [], "hours": 0.0, "revenue": 0.0}
+            )
+            phase["work"].append(line.name)
+            phase["hours"] += line.hours
+            phase["revenue"] += line.revenue
+        for phase in phases.values():
+            phase["work"] = ", ".join(phase["work"])
+        return list(phases.values())
+
+    def _sow_timeline(self):
+        """``{start, end}``: the engagement's dates, else the opportunity's expected close."""
+        self.ensure_one()
+        engagement = self.sudo().engagement_id
+        start = engagement.date_start
+        end = engagement.date_end or self.sudo().lead_id.date_deadline
+        return {
+            "start": start and fields.Date.to_string(start),
+            "end": end and fields.Date.to_string(end),
+        }
+
+    def action_print_sow(self):
+        """The SOW of the approved estimate, as a PDF the customer signs."""
+        self._check_state(("approved",), _("printed as a SOW"))
+        return self.env.ref("engagement_management.engagement_estimate_sow_report").report_action(
+            self
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def action_view_quotations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale.action_quotations_with_onboarding"
+        )
+        action["domain"] = [("engagement_estimate_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,166 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .estimate_common import EstimateCommon
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementEstimateAttacker(EstimateCommon):
+    """The estimate's controls, tried by the people they control by every path they
+    have; each refusal changes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal = new_test_user(
+            cls.env, "em_estimate_portal", groups="base.group_portal", name="Carla Customer"
+        )
+        cls.portal.partner_id.parent_id = cls.customer
+        cls.draft = cls._new_estimate()
+        cls.approved = cls._new_estimate(name="Approved")
+        cls.approved.with_user(cls.ba).action_submit()
+        cls.approved.with_user(cls.manager).action_approve()
+
+    def test_the_pm_and_ba_never_set_the_cost_side(self):
+        line = self.draft.line_ids[0].with_user(self.ba)
+        for vals in ({"cost_rate": 1.0}, {"cost": 1.0}):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                line.write(vals)
+        with self.assertRaises(AccessError):
+            line.create(
+                {
+                    "estimate_id": self.draft.id,
+                    "phase": "Run",
+                    "name": "Cheap",
+                    "role_id": self.role_dev.id,
+                    "cost_rate": 1.0,
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.draft.with_user(self.pm).write({"target_margin_pct": 0.0})
+        with self.assertRaises(AccessError):
+            self.card.line_ids.with_user(self.ba).read(["cost_rate"])
+        with self.assertRaises(AccessError):
+            self.card.line_ids[0].with_user(self.ba).write({"bill_rate": 1.0})
+        self.assertEqual(self.draft.cost_total, 12210.0)
+        self.assertEqual(self.card.line_ids[0].bill_rate, 150.0)
+
+    def test_an_approved_estimate_is_frozen_on_every_path(self):
+        as_ba = self.approved.with_user(self.ba)
+        line = as_ba.line_ids[0]
+        paths = {
+            "write": lambda: as_ba.write({"contingency_pct": 50.0}),
+            "write its lines": lambda: as_ba.write(
+                {"line_ids": [Command.update(line.id, {"hours": 1.0})]}
+            ),
+            "add a line": lambda: line.create(
+                {
+                    "estimate_id": self.approved.id,
+                    "phase": "Run",
+                    "name": "More",
+                    "role_id": self.role_dev.id,
+                    "hours": 10.0,
+                }
+            ),
+            "delete a line": lambda: line.unlink(),
+            "delete it": lambda: self.approved.with_user(self.manager).unlink(),
+            "superuser write": lambda: self.approved.sudo().write({"assumptions": "<p>x</p>"}),
+            "superuser line write": lambda: line.sudo().write({"hours": 1.0}),
+        }
+        for name, path in paths.items():
+            with self.subTest(path=name), self.assertRaises(UserError):
+                path()
+        result = line.load([".id", "hours"], [[str(line.id), "1"]])
+        self.assertFalse(result["ids"])
+        self.approved.invalidate_recordset()
+        self.assertEqual(
+            (self.approved.state, self.approved.hours_total, len(self.approved.line_ids)),
+            ("approved", 187.0, 3),
+        )
+
+    def test_no_context_key_or_import_approves_an_estimate(self):
+        forged = (
+            self.Estimate.with_user(self.ba)
+            .with_context(
+                default_state="approved",
+                default_version=7,
+                default_manager_approved_by_id=self.manager.id,
+            )
+            .create({"lead_id": self.lead.id, "line_ids": self._breakdown()})
+        )
+        self.assertEqual((forged.state, forged.version), ("draft", 1))
+        self.assertFalse(forged.manager_approved_by_id)
+        for key in ("engagement_workflow", "engagement_estimate_workflow"):
+            with self.assertRefused(UserError, "(state)"):
+                self.draft.with_user(self.manager).with_context(**{key: "1"}).write(
+                    {"state": "approved"}
+                )
+        result = self.draft.with_user(self.manager).load(
+            [".id", "state"], [[str(self.draft.id), "approved"]]
+        )
+        self.assertFalse(result["ids"])
+        self.assertEqual(self.draft.state, "draft")
+        # The BA may not approve, nor send for approval what is not a draft.
+        with self.assertRefused(AccessError, "approve estimates"):
+            self.draft.with_user(self.ba).action_approve()
+        with self.assertRefused(UserError, "cannot be submitted"):
+            self.approved.with_user(self.ba).action_submit()
+
+    def test_who_is_not_part_of_the_opportunity_neither_reads_nor_follows(self):
+        as_outsider = self.draft.with_user(self.outsider)
+        with self.assertRaises(AccessError):
+            as_outsider.read(["name"])
+        # Following needs reading: Odoo answers False and adds no follower.
+        self.assertFalse(as_outsider.message_subscribe(partner_ids=self.outsider.partner_id.ids))
+        with self.assertRaises(AccessError):
+            self.Estimate.with_user(self.outsider).create(
+                {"lead_id": self.lead.id, "line_ids": self._breakdown()}
+            )
+        self.assertFalse(self.Estimate.with_user(self.outsider).search([]))
+        self.assertNotIn(self.outsider.partner_id, self.draft.message_partner_ids)
+
+    def test_a_portal_user_reads_no_estimate_over_rpc(self):
+        for model, record in (
+            ("engagement.estimate", self.draft),
+            ("engagement.estimate.line", self.draft.line_ids[:1]),
+            ("engagement.rate.card", self.card),
+            ("engagement.rate.card.line", self.card.line_ids[:1]),
+            ("engagement.estimate.accuracy.report", None),
+        ):
+            Model = self.env[model].with_user(self.portal)
+            with self.subTest(model=model):
+                with self.assertRaises(AccessError):
+                    Model.search_read([], ["id"])
+                if record is not None:
+                    with self.assertRaises(AccessError):
+                        record.with_user(self.portal).read(["id"])
+
+    def test_which_estimate_an_order_or_task_comes_from_is_not_forged(self):
+        other = (
+            self.env["sale.order"].with_user(self.sales).create({"partner_id": self.customer.id})
+        )
+        with self.assertRefused(UserError, "Create Quotation only"):
+            other.write({"engagement_estimate_id": self.approved.id})
+        with self.assertRefused(UserError, "Create Quotation only"):
+            self.env["sale.order"].with_user(self.sales).create(
+                {"partner_id": self.customer.id, "engagement_estimate_id": self.approved.id}
+            )
+        self.assertFalse(other.engagement_estimate_id)
+        project = self.env["project.project"].create({"name": "Delivery"})
+        task = self.env["project.task"].create({"name": "Task", "project_id": project.id})
+        with self.assertRefused(UserError, "when the plan is made"):
+            task.with_user(self.pm).write(
+                {"engagement_estimate_line_id": self.approved.line_ids[0].id}
+            )
+        self.assertFalse(task.engagement_estimate_line_id)
+
+    def test_sales_without_the_engagement_group_quote_nothing(self):
+        salesman = new_test_user(
+            self.env, "em_plain_sales", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        with self.assertRaises(AccessError):
+            self.approved.with_user(salesman).action_create_quotation()
+        with self.assertRaises(AccessError):
+            self.approved.with_user(self.pm).action_create_quotation()
+        self.assertFalse(self.approved.sudo().sale_order_ids)
