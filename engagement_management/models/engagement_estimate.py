@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_round, html2plaintext
 
 from ..tools import lock_for_change
 from .engagement_engagement import BILLING_TYPES, FINANCE_GROUPS, GROUP_MANAGER
@@ -524,10 +524,16 @@ class EngagementEstimate(models.Model):
             engagement.write(estimate._baseline_values())
 
     def _link_engagement(self, engagement):
-        """The engagement created from the opportunity is the one these estimates price."""
+        """The engagement created from the opportunity is the one these estimates price;
+        the approved one's assumptions open its RAID log, owned by its PM."""
         self.filtered(lambda estimate: not estimate.engagement_id)._workflow_write(
             {"engagement_id": engagement.id}
         )
+        approved = self.filtered(lambda estimate: estimate.state == "approved")[:1]
+        if approved.assumptions:
+            self.env["engagement.raid.item"].sudo()._create_from_assumptions(
+                engagement, html2plaintext(approved.assumptions)
+            )
 
     # ------------------------------------------------------------------ workflow
 

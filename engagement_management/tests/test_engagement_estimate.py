@@ -97,6 +97,10 @@ class TestEngagementEstimate(EstimateCommon):
         )
         self.assertEqual(estimate.engagement_id, engagement)
         self.assertEqual(engagement.estimate_id, estimate)
+        # What the PM and BA assumed opens the RAID log, owned by the PM.
+        assumptions = engagement.raid_item_ids.filtered(lambda item: item.kind == "assumption")
+        self.assertEqual(assumptions.mapped("name"), ["Key users attend the workshops."])
+        self.assertEqual(assumptions.owner_id, engagement.project_manager_id)
         self.assertEqual(order.engagement_id, engagement)
         self.assertFalse(engagement.estimate_mismatch)
         self.assertFalse(self.lead.estimate_mismatch)
