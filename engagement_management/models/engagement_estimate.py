@@ -283,8 +283,10 @@ class EngagementEstimate(models.Model):
                 raise ValidationError(
                     _("The estimate “%s” prices an opportunity or an engagement.", estimate.name)
                 )
+            # Both set: the engagement is the one made from that opportunity (an estimate of
+            # one's own opportunity must not price, and then set, another's engagement).
             lead = estimate.sudo().engagement_id.lead_id
-            if lead and estimate.lead_id and lead != estimate.lead_id:
+            if estimate.lead_id and estimate.engagement_id and lead != estimate.lead_id:
                 raise ValidationError(
                     _(
                         "The estimate “%(estimate)s” is for %(lead)s, not for the "

@@ -1,8 +1,10 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from .engagement_engagement import GROUP_MANAGER
 
 RAID_KINDS = [
     ("risk", "Risk"),
@@ -67,7 +69,7 @@ class EngagementRaidItem(models.Model):
     kind = fields.Selection(RAID_KINDS, required=True, default="risk", tracking=True)
     name = fields.Char(string="Title", required=True, tracking=True)
     description = fields.Text()
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
 
     # Who answers for it, and by when
     owner_id = fields.Many2one(
@@ -278,6 +280,10 @@ class EngagementRaidItem(models.Model):
         return items
 
     def write(self, vals):
+        # Archiving takes an item off the gate, the health rule and the attention list,
+        # as deleting it would: for managers, as deleting is, and in the chatter.
+        if "active" in vals and not (self.env.su or self.env.user.has_group(GROUP_MANAGER)):
+            raise AccessError(_("Only engagement managers archive or restore RAID items."))
         assigned = self.browse()
         if vals.get("partner_id") or vals.get("customer_visible"):
             assigned = self.filtered(

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .estimate_common import EstimateCommon
@@ -164,3 +164,17 @@ class TestEngagementEstimateAttacker(EstimateCommon):
         with self.assertRaises(AccessError):
             self.approved.with_user(self.pm).action_create_quotation()
         self.assertFalse(self.approved.sudo().sale_order_ids)
+
+    def test_an_estimate_of_ones_opportunity_cannot_price_another_engagement(self):
+        # Another team's engagement, made without an opportunity: the BA's own lead must
+        # not carry an estimate onto it (approved, it would set its baseline and gate).
+        other = self._create_engagement(name="Another team's engagement")
+        before = self.Estimate.search_count([])
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self._new_estimate(engagement_id=other.id)
+        # nor by moving a draft of the lead onto it (the workflow's field)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.draft.with_user(self.ba).write({"engagement_id": other.id})
+        self.assertEqual(self.Estimate.search_count([]), before)
+        self.assertFalse(self.Estimate.search([("engagement_id", "=", other.id)]))
+        self.assertFalse(self.draft.engagement_id)

@@ -179,6 +179,29 @@ class TestEngagementRaid(EngagementCommon):
         with self.assertRefused(ValidationError, "from 1 to 25"):
             gate.raid_score_threshold = 30
 
+    def test_a_member_cannot_archive_a_high_risk_off_the_gate(self):
+        self.env["engagement.stage.gate"].create(
+            {
+                "stage_id": self.stage["contracting"].id,
+                "name": "No open high risk",
+                "gate_type": "no_open_high_risk",
+                "raid_score_threshold": 16,
+            }
+        )
+        risk = self._risk("Key user away in March", 4, 4)
+        self._confirm_gates(self.engagement, self.stage["contracting"])
+        for user in (self.pm, self.ba):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                risk.with_user(user).write({"active": False})
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                risk.with_user(user).action_archive()
+        self.assertTrue(risk.active)
+        with self.assertRefused(UserError, "Key user away in March (16)"):
+            self.engagement.with_user(self.pm).action_move_to_stage(self.stage["contracting"])
+        # A manager may.
+        risk.with_user(self.manager).action_archive()
+        self.assertFalse(risk.active)
+
     # ------------------------------------------------------------------ the health rule
 
     def test_an_overdue_high_risk_puts_the_engagement_at_risk(self):
