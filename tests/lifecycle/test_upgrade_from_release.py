@@ -51,6 +51,8 @@ orders[2].action_sign("People's signer")
 orders[2].action_apply()
 env.cr.commit()
 """
+# Default records of later features that the upgrade adds to the released data.
+ADDED_DATA = {"engagement_stage_gate": 1}  # Contracting's "Estimate approved" gate
 CHANGED_RULES = (
     "engagement_engagement_rule_member",
     "engagement_deliverable_rule_member",
@@ -153,7 +155,14 @@ def test_upgrade_from_the_last_release_loses_nothing_and_gets_the_new_rules(rele
     run_odoo(current, db, tmp_path, "upgrade", "-u", MODULE, "--stop-after-init")
     assert db.module_state() == "installed"
     after = db.counts(own)
-    assert {table: after[table] for table in before} == before
+    expected = {table: count + ADDED_DATA.get(table, 0) for table, count in before.items()}
+    assert {table: after[table] for table in before} == expected
+    assert db.query(
+        "SELECT g.gate_type FROM engagement_stage_gate g JOIN ir_model_data d ON "
+        "d.res_id = g.id AND d.model = 'engagement.stage.gate' WHERE d.module = %s "
+        "AND d.name = 'engagement_stage_gate_contracting_estimate'",
+        [MODULE],
+    ) == [("estimate_approved",)]
     rules = dict(
         db.query(
             "SELECT d.name, r.domain_force FROM ir_rule r JOIN ir_model_data d ON "
