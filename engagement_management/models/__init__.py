@@ -1,5 +1,6 @@
 from . import engagement_workflow_mixin
 from . import engagement_report_mixin
+from . import engagement_figures_source_mixin
 from . import engagement_portal_fields_mixin
 from . import engagement_portal_mixin
 from . import engagement_signature_mixin

@@ -1,8 +1,9 @@
-from odoo import api, models
+from odoo import models
 
 
 class AccountAnalyticLine(models.Model):
-    _inherit = "account.analytic.line"
+    _name = "account.analytic.line"
+    _inherit = ["account.analytic.line", "engagement.figures.source.mixin"]
 
     # The engagements' figures and the profitability report read every line of a
     # project's account: with the columns they use in the index, PostgreSQL answers
@@ -10,22 +11,3 @@ class AccountAnalyticLine(models.Model):
     _engagement_figures_idx = models.Index(
         "(account_id) INCLUDE (date, category, project_id, amount, unit_amount)"
     )
-
-    # An engagement's figures sum the lines of its project's account, a dependency its
-    # fields cannot declare (a line names its account in a plan's column): a line that
-    # changes says so, and the figures read next in the transaction include it.
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        self.env["engagement.engagement"]._invalidate_figures()
-        return lines
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env["engagement.engagement"]._invalidate_figures()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env["engagement.engagement"]._invalidate_figures()
-        return result

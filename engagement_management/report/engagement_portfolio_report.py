@@ -5,36 +5,11 @@ from ..lib import money
 from ..models.engagement_engagement import (
     BILLING_TYPES,
     EDITABLE_INPUTS,
+    FIGURE_FIELDS,
     FINANCE_GROUPS,
     HEALTH_STATES,
 )
 from ..tools import create_report_view
-
-# The figures of one engagement, in the order the SQL gives them; the engagement's
-# fields of the same names are read from here (see engagement.engagement._compute_figures).
-MONEY_FIGURES = (
-    "revised_revenue",
-    "revised_cost",
-    "revenue_contracted",
-    "revenue_invoiced",
-    "cost_labour",
-    "cost_bills",
-    "cost_expenses",
-    "cost_actual",
-    "margin",
-    "etc_cost",
-    "eac_cost",
-    "wip_amount",
-)
-OTHER_FIGURES = (
-    "revised_hours",
-    "revised_date_end",
-    "hours_actual",
-    "margin_pct",
-    "percent_complete",
-    "forecast_margin_pct",
-)
-FIGURES = MONEY_FIGURES + OTHER_FIGURES
 
 
 class EngagementPortfolioReport(models.Model):
@@ -447,7 +422,8 @@ class EngagementPortfolioReport(models.Model):
              WHERE %(filter)s
             """,
                 columns=SQL(", ").join(
-                    SQL("f.%s", SQL.identifier(name)) for name in (*FIGURES, "forecast_margin")
+                    SQL("f.%s", SQL.identifier(name))
+                    for name in (*FIGURE_FIELDS, "forecast_margin")
                 ),
                 figures=self._derived_sql(self._inputs_sql(engagement_filter)),
                 filter=engagement_filter,
