@@ -32,9 +32,15 @@ def stages_to_enter(current, target, stages):
     Skipping ahead enters every stage on the way, so each of their gates must hold:
     the pipeline cannot be jumped to avoid signing a SOW. Cancelling enters only the
     cancelled stage; a backward move enters nothing (it is a right, not a gate).
+    Reopening a cancelled engagement is backward too (a manager's right), but it
+    enters every stage from the start of the pipeline up to the target: the cancelled
+    stage remembers nothing of where the engagement stood, and must not be a way round
+    the gates of the stages it skips.
     """
-    direction = move_direction(current, target)
-    if direction in (SAME, BACKWARD):
+    reopening = current is not None and current.is_cancelled and not target.is_cancelled
+    if reopening:
+        current = None
+    elif move_direction(current, target) in (SAME, BACKWARD):
         return []
     if target.is_cancelled:
         return [target]

@@ -979,7 +979,9 @@ class EngagementEngagement(models.Model):
         for engagement in self:
             template = engagement.stage_id.rating_template_id
             if template and engagement.partner_id.email:
-                engagement.sudo().rating_send_request(template, force_send=False)
+                # Not Odoo's rating_send_request: it posts the rating link (a token that
+                # rates for the customer) in the engagement's chatter.
+                engagement._mail_customer(template, engagement)
 
     def _apply_template(self):
         for engagement in self:
@@ -1090,7 +1092,27 @@ class EngagementEngagement(models.Model):
             return
         self._portal_ensure_token()
         for record in records:
-            template.sudo().send_mail(record.id, email_layout_xmlid="mail.mail_notification_light")
+            self._mail_customer(template, record)
+
+    def _mail_customer(self, template, record):
+        """Send ``template`` rendered on ``record`` to the customer, out of every thread.
+
+        The link in the mail carries the customer's access token, and whoever holds it
+        answers as the customer: signs, rejects, answers a dependency, rates. Posted on
+        the record (as Odoo does), the mail would be readable by every member of the
+        engagement over RPC. So it is attached to no record and authored by the
+        company: only its recipients read it. The records log the sending themselves.
+        """
+        self.ensure_one()
+        template.sudo().send_mail(
+            record.id,
+            email_layout_xmlid="mail.mail_notification_light",
+            email_values={
+                "model": False,
+                "res_id": False,
+                "author_id": self.sudo().company_id.partner_id.id,
+            },
+        )
 
     @api.depends("raid_item_ids.state")
     def _compute_raid_open_count(self):

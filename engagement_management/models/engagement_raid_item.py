@@ -309,7 +309,7 @@ class EngagementRaidItem(models.Model):
             if item.kind != "dependency" or item.state == "closed":
                 continue
             item.engagement_id._portal_ensure_token()
-            template.sudo().send_mail(item.id, email_layout_xmlid="mail.mail_notification_light")
+            item.engagement_id._mail_customer(template, item)
 
     # ------------------------------------------------------------------ portal
 

@@ -26,8 +26,15 @@ class TestEngagementClose(EngagementCommon):
         rating = self.engagement.rating_ids
         self.assertEqual(len(rating), 1)
         self.assertEqual(rating.partner_id, self.customer)
-        request = self.engagement.message_ids.filtered(lambda m: rating.access_token in m.body)
+        request = self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)])
+        request = request.filtered(lambda mail: "/rate/" in str(mail.body_html))
         self.assertEqual(len(request), 1, "the request email carries the rating link")
+        self.assertIn(f"/rate/{rating.access_token}/5", str(request.body_html))
+        # The link rates for the customer: it is in no thread an employee reads.
+        self.assertFalse(
+            self.engagement.message_ids.filtered(lambda m: rating.access_token in m.body)
+        )
+        self.assertFalse(request.model)
 
     def test_the_rating_is_stored_and_averaged(self):
         self._walk_to("post_implementation")

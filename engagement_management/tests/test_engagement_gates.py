@@ -128,6 +128,25 @@ class TestEngagementGates(EngagementCommon):
         self.engagement.with_user(self.manager).action_move_to_stage(self.stage["cancelled"])
         self.assertEqual(self.engagement.stage_id, self.stage["cancelled"])
 
+    def test_reopening_a_cancelled_engagement_holds_every_gate_on_the_way(self):
+        """Cancelled is no way round the gates: reopened straight into Execution, the
+        engagement still needs its estimate, its SOW and its BRD."""
+        engagement = self._create_engagement(name="Reopened")
+        as_manager = engagement.with_user(self.manager)
+        as_manager.action_move_to_stage(self.stage["cancelled"])
+        for target in ("execution", "closed"):
+            with self.subTest(target=target):
+                with self.assertRefused(UserError, "cannot move to"):
+                    as_manager.action_move_to_stage(self.stage[target])
+                with self.assertRefused(UserError, "cannot move to"):
+                    as_manager.write({"stage_id": self.stage[target].id})
+                self.assertEqual(engagement.stage_id, self.stage["cancelled"])
+        # Reopening is still a manager's right, and back to Presales needs nothing.
+        with self.assertRefused(AccessError, "Only engagement managers"):
+            engagement.with_user(self.pm).action_move_to_stage(self.stage["presales"])
+        as_manager.action_move_to_stage(self.stage["presales"])
+        self.assertEqual(engagement.stage_id, self.stage["presales"])
+
     def test_override_needs_administrator_and_reason_and_is_logged(self):
         with self.assertRaises(AccessError):
             self.engagement.with_user(self.manager).action_override_stage(

@@ -104,6 +104,20 @@ class TestEngagementAttentionList(EngagementCommon):
         )
         self.assertNotIn(self.calm, items.engagement_id)
 
+    def test_members_do_not_read_the_margin_reason(self):
+        """The forecast margin is Finance's and managers': the attention list does not
+        tell a PM or a BA which of their engagements is under target."""
+        for user in (self.pm, self.ba):
+            with self.subTest(user=user.login):
+                items = self._items(user)
+                self.assertTrue(items, "members read their engagements' other items")
+                self.assertNotIn("margin", items.mapped("reason"))
+                Item = self.env["engagement.attention.item"].with_user(user)
+                self.assertFalse(Item.search_count([("reason", "=", "margin")]))
+                grouped = dict(Item._read_group([], ["reason"], ["__count"]))
+                self.assertNotIn("margin", grouped)
+        self.assertIn("margin", self._items(self.finance).mapped("reason"))
+
     def test_each_item_says_why_and_since_when(self):
         by_reason = {item.reason: item for item in self._items()}
         self.assertEqual(by_reason["blocked"].detail, "In Presales for 40 days")
@@ -163,7 +177,11 @@ class TestEngagementAttentionList(EngagementCommon):
         self.assertIn(("Calm", "deliverable"), reasons)
 
     def test_a_user_sees_the_items_of_their_engagements_only(self):
-        self.assertEqual(len(self._items(self.pm)), 6)
+        # All six of their engagements' items but the margin one, which is Finance's.
+        self.assertEqual(
+            sorted(self._items(self.pm).mapped("reason")),
+            ["blocked", "change_order", "deliverable", "health_red", "overdue"],
+        )
         self.assertFalse(self._items(self.outsider))
         self.assertFalse(self._items(self.manager_b))
 

@@ -1,3 +1,4 @@
+import html
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
@@ -341,9 +342,14 @@ class TestEngagementCustomerMails(EngagementCommon):
         )
 
     def _mails(self, model, record):
-        return self.env["mail.mail"].search(
-            [("model", "=", model), ("res_id", "=", record.id)], order="id"
+        """The customer's mails linking to ``record``: attached to no thread (their
+        link would let any member answer as the customer), found by their link."""
+        record = self.env[model].browse(record.id)
+        url = record.get_base_url() + (
+            record._portal_url() if hasattr(record, "_portal_url") else record.get_portal_url()
         )
+        mails = self.env["mail.mail"].search([("model", "=", False)], order="id")
+        return mails.filtered(lambda mail: f'"{url}"' in html.unescape(str(mail.body_html)))
 
     def assertCustomerMail(self, mail, url, recipients):
         self.assertEqual(mail.recipient_ids, recipients)
