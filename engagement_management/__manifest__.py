@@ -78,6 +78,7 @@
         "demo/engagement_portfolio_demo.xml",
         "demo/engagement_estimate_demo.xml",
         "demo/engagement_raid_demo.xml",
+        "demo/engagement_delivery_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
