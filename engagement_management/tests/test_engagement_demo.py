@@ -186,6 +186,22 @@ class TestDemoFiveMinuteTour(HttpCase):
             ],
         )
 
+    def test_legal_reviews_the_sow(self):
+        sow = _demo(self.env, "engagement_deliverable_demo_meridian_pos_sow")
+        self.assertEqual(sow.review_state, "pending")
+        self._login("leah")
+        self._call("engagement.deliverable", "action_review_approve", [sow.id])
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            sow,
+            [
+                {
+                    "review_state": "approved",
+                    "reviewed_by_id": self.env.ref(DEMO + "res_users_demo_legal_leah").id,
+                }
+            ],
+        )
+
     def test_finance_closes_the_month(self):
         self._login("henrik")
         review_id = self._call(
