@@ -2,7 +2,7 @@
     "name": "Engagement Management",
     "summary": "Run professional-services engagements from the first sales "
     "conversation to the close: gated stages, PM and BA in presales, margins",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services/Project",
     "website": "https://github.com/engagement-management/engagement_management",
     "author": "Engagement Management Developers",
@@ -78,6 +78,7 @@
         "demo/engagement_portfolio_demo.xml",
         "demo/engagement_estimate_demo.xml",
         "demo/engagement_raid_demo.xml",
+        "demo/engagement_delivery_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

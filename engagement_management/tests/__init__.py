@@ -31,3 +31,5 @@ from . import test_engagement_burnup
 from . import test_engagement_estimate
 from . import test_engagement_estimate_attacker
 from . import test_engagement_estimate_bad_input
+from . import test_engagement_demo
+from . import test_engagement_migration
