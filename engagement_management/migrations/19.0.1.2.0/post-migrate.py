@@ -11,8 +11,11 @@ from odoo import SUPERUSER_ID, api
 
 from odoo.addons.engagement_management.tools.migration import reload_noupdate_records
 
-# None changed so far in 19.0.1.2.0: a change to a noupdate record adds its name here.
-REFRESHED = ()
+REFRESHED = (
+    # Members no longer read the "forecast margin under target" reason: it tells the
+    # forecast margin, which is Finance's and managers'.
+    "engagement_attention_item_rule_member",
+)
 
 
 def migrate(cr, version):
