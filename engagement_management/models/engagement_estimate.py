@@ -2,10 +2,10 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round, html2plaintext
+from odoo.tools import float_compare, float_round, html2plaintext
 
 from ..tools import lock_for_change
-from .engagement_engagement import BILLING_TYPES, FINANCE_GROUPS, GROUP_MANAGER
+from .engagement_engagement import BILLING_TYPES, FINANCE_GROUPS, GROUP_FINANCE, GROUP_MANAGER
 
 ACTIVITY_TYPE = "engagement_management.mail_activity_type_engagement_estimate"
 SALES_OR_FINANCE = "sales_team.group_sale_salesman," + FINANCE_GROUPS
@@ -132,12 +132,17 @@ class EngagementEstimate(models.Model):
         copy=False,
         default=lambda self: self.env.company.engagement_estimate_target_margin_pct,
         tracking=True,
-        help="Under this margin Finance approves too.",
+        help="Under this margin Finance approves too. Managers may raise it; only Finance "
+        "lowers it.",
     )
 
-    # Totals (the breakdown plus contingency)
+    # Totals (the breakdown plus contingency). The money is Finance's and the managers',
+    # as on the engagement: approved, the revenue is the engagement's Finance-only
+    # baseline revenue, so whoever may not read that may not read it here either.
     hours_total = fields.Float(string="Hours", compute="_compute_totals", store=True)
-    revenue_total = fields.Monetary(string="Revenue", compute="_compute_totals", store=True)
+    revenue_total = fields.Monetary(
+        string="Revenue", compute="_compute_totals", store=True, groups=FINANCE_GROUPS
+    )
     cost_total = fields.Monetary(
         string="Cost", compute="_compute_totals", store=True, groups=FINANCE_GROUPS
     )
@@ -157,9 +162,12 @@ class EngagementEstimate(models.Model):
     previous_id = fields.Many2one(
         "engagement.estimate", string="Previous Version", readonly=True, copy=False
     )
+    # Finance's and the managers' only: whether the margin is under the target tells a
+    # PM who varies hours and rates where the cost side is.
     needs_finance_approval = fields.Boolean(
         compute="_compute_needs_finance_approval",
         store=True,
+        groups=FINANCE_GROUPS,
         help="Its margin is under the target: Finance approves too. Decided while a draft.",
     )
     submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True, copy=False)
@@ -400,13 +408,6 @@ class EngagementEstimate(models.Model):
             self.display_name,
         )
 
-    def _approval_excluded_users(self):
-        """Under the target margin two people other than its author approve."""
-        self.ensure_one()
-        if self.needs_finance_approval:
-            return self.submitted_by_id
-        return self.env["res.users"]
-
     # ------------------------------------------------------------------ CRUD
 
     @api.model_create_multi
@@ -429,11 +430,28 @@ class EngagementEstimate(models.Model):
                     vals.get("engagement_id")
                 )
                 vals["name"] = _("Estimate: %s", source.name or _("New"))
+            if "target_margin_pct" in vals:
+                default = self.env.company.engagement_estimate_target_margin_pct
+                self._check_target_margin_change(vals["target_margin_pct"], default)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_editable(vals)
+        if "target_margin_pct" in vals:
+            for estimate in self:
+                estimate._check_target_margin_change(
+                    vals["target_margin_pct"], estimate.sudo().target_margin_pct
+                )
         return super().write(vals)
+
+    def _check_target_margin_change(self, value, current):
+        """A manager may raise the target margin, only Finance lowers it: a manager who
+        lowered it would approve alone what Finance must approve (the workflow carries
+        it to a new version)."""
+        if self._in_workflow() or self.env.su or self.env.user.has_group(GROUP_FINANCE):
+            return
+        if float_compare(value or 0.0, current or 0.0, precision_digits=2) < 0:
+            raise AccessError(_("Only Finance lowers the target margin of an estimate."))
 
     # ------------------------------------------------------------------ helpers
 
@@ -573,15 +591,6 @@ class EngagementEstimate(models.Model):
         is_manager, is_finance = self._approval_roles()
         lock_for_change(self)
         self._check_state(("submitted",), _("approved"))
-        for estimate in self:
-            if self.env.user in estimate._approval_excluded_users():
-                raise UserError(
-                    _(
-                        "%s is under the target margin: two people other than the one who "
-                        "submitted it approve it.",
-                        estimate.display_name,
-                    )
-                )
         plan = self._plan_approvals(is_manager, is_finance)
         now = fields.Datetime.now()
         for estimate, role, vals, complete in plan:
@@ -646,15 +655,31 @@ class EngagementEstimate(models.Model):
             limit=1,
         )
         # Created as the user: who may not price the opportunity may not revise its
-        # estimate. The cost rates come from the card again (they are not copied: the
-        # PM and BA neither read nor write them).
+        # estimate. What the user may not write (the target, the rates) the workflow
+        # carries over, so that a revision starts from what was approved: Finance's
+        # raised target, the card, and each rate said otherwise with its reason (a line
+        # at the card's rates takes the card's rates of today).
         self.check_access("write")
+        approved = self.sudo()
         new = self.with_context(tracking_disable=True).copy(
-            {"name": self.name, "rate_card_id": self.sudo().rate_card_id.id}
+            {
+                "name": self.name,
+                "rate_card_id": approved.rate_card_id.id,
+                "line_ids": [
+                    fields.Command.create(vals) for vals in approved.line_ids._new_version_values()
+                ],
+            }
         )
-        new._workflow_write(
-            {"version": max(latest.version, self.version) + 1, "previous_id": self.id}
+        new.with_context(tracking_disable=True)._workflow_write(
+            {
+                "version": max(latest.version, self.version) + 1,
+                "previous_id": self.id,
+                "target_margin_pct": approved.target_margin_pct,
+            }
         )
+        for old_line, new_line in zip(approved.line_ids, new.sudo().line_ids, strict=True):
+            if old_line.rate_override_reason:
+                new_line.write({"bill_rate": old_line.bill_rate, "cost_rate": old_line.cost_rate})
         self._log(
             _("New version %(version)s by %(user)s.", version=new.version, user=self.env.user.name)
         )
@@ -853,8 +878,16 @@ class EngagementEstimate(models.Model):
             "end": end and fields.Date.to_string(end),
         }
 
+    def _check_reads_price(self):
+        """The SOW prints the price, which is the engagement's Finance-only baseline."""
+        if not (self.env.su or self.env.user.has_groups(FINANCE_GROUPS)):
+            raise AccessError(
+                _("Only engagement managers and Finance read the price of an estimate.")
+            )
+
     def action_print_sow(self):
         """The SOW of the approved estimate, as a PDF the customer signs."""
+        self._check_reads_price()
         self._check_state(("approved",), _("printed as a SOW"))
         return self.env.ref("engagement_management.engagement_estimate_sow_report").report_action(
             self
