@@ -119,6 +119,14 @@ class EngagementEstimate(models.Model):
     line_ids = fields.One2many(
         "engagement.estimate.line", "estimate_id", string="Work Breakdown", copy=True
     )
+    template_id = fields.Many2one(
+        "engagement.template",
+        string="Template",
+        check_company=True,
+        tracking=True,
+        help="The standard breakdown it started from (Apply Template); the engagement made "
+        "from the opportunity takes it, and the accuracy report groups by it.",
+    )
     contingency_pct = fields.Float(
         string="Contingency (%)",
         tracking=True,
@@ -525,6 +533,13 @@ class EngagementEstimate(models.Model):
             "billing_type": estimate.billing_type,
         }
 
+    def _template_values(self):
+        """The template the engagement made from this estimate's opportunity takes (it
+        is chosen once, at the creation: not part of the baseline a later approval
+        moves)."""
+        template = self.sudo().template_id
+        return {"template_id": template.id} if template else {}
+
     def _apply_to_engagement(self):
         """Once approved: the engagement (there may be none yet) takes the totals as its
         baseline, unless it is committed to its customer (then a change order moves it)."""
@@ -633,6 +648,29 @@ class EngagementEstimate(models.Model):
         )
         self.sudo().activity_unlink([ACTIVITY_TYPE])
         self._log(_("Sent back to draft by %s.", user.name))
+        return True
+
+    def action_apply_template(self):
+        """The PM or BA starts the draft from its template's standard breakdown: the
+        template's lines are added, priced at the estimate's rate card, and its billing
+        type taken when it has one."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_state(("draft",), _("given a template's breakdown"))
+        template = self.template_id
+        if not template:
+            raise UserError(_("Choose the template of %s first.", self.display_name))
+        if not template.estimate_line_ids:
+            raise UserError(_("The template %s has no standard breakdown.", template.name))
+        vals = {
+            "line_ids": [
+                fields.Command.create(line_vals)
+                for line_vals in template.estimate_line_ids._prepare_estimate_line_values()
+            ]
+        }
+        if template.billing_type:
+            vals["billing_type"] = template.billing_type
+        self.write(vals)
         return True
 
     def action_new_version(self):
@@ -887,6 +925,7 @@ class EngagementEstimate(models.Model):
 
     def action_print_sow(self):
         """The SOW of the approved estimate, as a PDF the customer signs."""
+        self.check_access("read")
         self._check_reads_price()
         self._check_state(("approved",), _("printed as a SOW"))
         return self.env.ref("engagement_management.engagement_estimate_sow_report").report_action(
