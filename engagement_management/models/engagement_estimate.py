@@ -1,3 +1,5 @@
+import base64
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -8,6 +10,8 @@ from ..tools import lock_for_change
 from .engagement_engagement import BILLING_TYPES, FINANCE_GROUPS, GROUP_FINANCE, GROUP_MANAGER
 
 ACTIVITY_TYPE = "engagement_management.mail_activity_type_engagement_estimate"
+SOW_TYPE = "engagement_management.engagement_deliverable_type_sow"
+SOW_REPORT = "engagement_management.engagement_estimate_sow_report"
 SALES_OR_FINANCE = "sales_team.group_sale_salesman," + FINANCE_GROUPS
 
 STATES = [
@@ -928,9 +932,88 @@ class EngagementEstimate(models.Model):
         self.check_access("read")
         self._check_reads_price()
         self._check_state(("approved",), _("printed as a SOW"))
-        return self.env.ref("engagement_management.engagement_estimate_sow_report").report_action(
-            self
+        return self.env.ref(SOW_REPORT).report_action(self)
+
+    def _current_sow(self):
+        """The engagement's current SOW deliverable (empty when it has none)."""
+        self.ensure_one()
+        sow_type = self.env.ref(SOW_TYPE)
+        return self.env["engagement.deliverable"].search(
+            [
+                ("engagement_id", "=", self.engagement_id.id),
+                ("type_id", "=", sow_type.id),
+                ("is_current", "=", True),
+            ],
+            order="version desc, id desc",
+            limit=1,
         )
+
+    def _render_sow_pdf(self):
+        """The SOW of this estimate as a PDF (the QWeb report, as printed)."""
+        self.ensure_one()
+        content, content_type = self.env["ir.actions.report"]._render_qweb_pdf(SOW_REPORT, self.ids)
+        if content_type != "pdf":
+            raise UserError(_("The SOW of %s could not be rendered as a PDF.", self.display_name))
+        return content
+
+    def action_generate_sow(self):
+        """The approved estimate becomes the engagement's SOW deliverable: its draft takes
+        the rendered PDF, or a new version does when the SOW went further (in review,
+        sent, signed), so that the customer signs on the portal what was priced. Who may
+        not read the price (or edit the engagement's deliverables) generates nothing."""
+        self.ensure_one()
+        self.check_access("read")
+        self._check_reads_price()
+        self._check_state(("approved",), _("generated as the SOW"))
+        if not self.engagement_id:
+            raise UserError(_("Create the engagement of %s before its SOW.", self.display_name))
+        Deliverable = self.env["engagement.deliverable"]
+        Deliverable.check_access("create")
+        self.engagement_id.check_access("write")
+        lock_for_change(self)
+        sow = self._current_sow()
+        if sow:
+            lock_for_change(sow)
+            if not (sow.state == "draft" and sow.review_state in ("none", "returned")):
+                action = sow.action_new_version()
+                sow = Deliverable.browse(action["res_id"])
+        values = {
+            "attachment": base64.b64encode(self._render_sow_pdf()),
+            "attachment_name": _(
+                "SOW - %(name)s v%(version)s.pdf", name=self.name, version=self.version
+            ),
+            "estimate_id": self.id,
+        }
+        # As the user: the deliverable's access rules hold; the workflow context lets the
+        # generated document (and where it came from) be written, as nothing else may.
+        if sow:
+            sow._workflow().write(values)
+        else:
+            sow = Deliverable._workflow().create(
+                {
+                    **values,
+                    "engagement_id": self.engagement_id.id,
+                    "type_id": self.env.ref(SOW_TYPE).id,
+                    "name": self.env.ref(SOW_TYPE).name,
+                    "user_id": (
+                        self.engagement_id.project_manager_id or self.engagement_id.user_id
+                    ).id,
+                }
+            )
+        body = Markup(_("SOW %(sow)s generated from this version by %(user)s.")) % {
+            "sow": sow._get_html_link(),
+            "user": self.env.user.name,
+        }
+        self._log(body)
+        sow._log(
+            _(
+                "%(deliverable)s generated from %(estimate)s by %(user)s.",
+                deliverable=sow.display_name,
+                estimate=self.display_name,
+                user=self.env.user.name,
+            )
+        )
+        return sow._get_records_action()
 
     # ------------------------------------------------------------------ actions
 

@@ -145,6 +145,7 @@ ACTIONS = {
     "engagement.estimate.action_new_version":                           "-  x  x  x  x  x  -  -",
     "engagement.estimate.action_apply_template":                        "-  x  x  x  x  x  -  -",
     "engagement.estimate.action_print_sow":                             "-  -  -  x  x  x  -  -",
+    "engagement.estimate.action_generate_sow":                          "-  -  -  x  x  x  -  -",
 }
 # fmt: on
 

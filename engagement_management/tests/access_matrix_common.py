@@ -6,6 +6,7 @@ from odoo.tests import new_test_user
 
 from .access_matrix import ACTIONS, GROUPS, split_action
 from .common import SIGNATURE_PNG, EngagementCommon
+from .estimate_common import patch_pdf_rendering
 
 BRD = "engagement_management.engagement_deliverable_type_brd"
 SOW = "engagement_management.engagement_deliverable_type_sow"
@@ -291,6 +292,7 @@ class AccessMatrixCommon(EngagementCommon):
             ActionCase("engagement.estimate.action_new_version", est_approved),
             ActionCase("engagement.estimate.action_apply_template", est_templated),
             ActionCase("engagement.estimate.action_print_sow", est_approved),
+            ActionCase("engagement.estimate.action_generate_sow", est_approved),
             ActionCase("engagement.engagement.action_next_stage", engagement),
             ActionCase(
                 "engagement.engagement.action_move_to_stage [back a stage]",
@@ -421,6 +423,11 @@ class AccessMatrixCommon(EngagementCommon):
         for case in cases:
             assert len(case.record) == 1, case.key
         assert set(cls.action_cases) == set(ACTIONS), set(cls.action_cases) ^ set(ACTIONS)
+
+    def setUp(self):
+        super().setUp()
+        # Generating the SOW renders a PDF, which needs wkhtmltopdf.
+        patch_pdf_rendering(self)
 
     @contextmanager
     def rolled_back(self):
