@@ -23,6 +23,8 @@ STATES = [
 # Billing types whose quotation sells a fixed price per phase, invoiced on delivered
 # milestones; the others sell each role's hours, invoiced on timesheets.
 PER_PHASE_BILLING = ("fixed_price", "milestone", "retainer")
+# What an order line made from the estimate sells of its plan (sale.order.line).
+PLAN_LINK_FIELDS = ("engagement_estimate_phase", "engagement_estimate_role_id")
 
 
 class EngagementEstimate(models.Model):
@@ -769,9 +771,21 @@ class EngagementEstimate(models.Model):
                 )
             )
         order.sudo().engagement_estimate_id = estimate
-        self.env["sale.order.line"].with_company(estimate.company_id).create(
-            [dict(vals, order_id=order.id) for vals in estimate._prepare_quotation_lines()]
+        # Created as the user; what each line sells of the plan (its phase or role) is
+        # the estimate's, written past the lines' guard.
+        vals_list = estimate._prepare_quotation_lines()
+        links = [
+            {name: vals.pop(name) for name in PLAN_LINK_FIELDS if name in vals}
+            for vals in vals_list
+        ]
+        order_lines = (
+            self.env["sale.order.line"]
+            .with_company(estimate.company_id)
+            .create([dict(vals, order_id=order.id) for vals in vals_list])
         )
+        for order_line, link in zip(order_lines.sudo(), links, strict=True):
+            if link:
+                order_line.write(link)
         self._log(
             Markup(_("Quotation %(order)s made by %(user)s from this version."))
             % {"order": order._get_html_link(), "user": self.env.user.name}
@@ -810,6 +824,7 @@ class EngagementEstimate(models.Model):
                         ),
                         "product_uom_qty": 1.0,
                         "price_unit": sum(item.revenue for item in items),
+                        "engagement_estimate_phase": phase,
                     }
                 )
             breakdown = sum(estimate.line_ids.mapped("revenue"))
@@ -845,6 +860,7 @@ class EngagementEstimate(models.Model):
                         sum(item.hours for item in items) * factor, precision_digits=2
                     ),
                     "price_unit": rate,
+                    "engagement_estimate_role_id": role.id,
                 }
             )
         return lines
@@ -890,6 +906,106 @@ class EngagementEstimate(models.Model):
                 }
             )
         return tasks
+
+    def _confirmed_order_lines(self):
+        """The lines of this estimate's confirmed orders (as superuser: the plan is
+        made whatever its maker may read of orders)."""
+        self.ensure_one()
+        return (
+            self.env["sale.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("order_id.engagement_estimate_id", "=", self.id),
+                    ("order_id.state", "=", "sale"),
+                    ("display_type", "=", False),
+                ]
+            )
+        )
+
+    def _create_project_milestones(self, project):
+        """Sold per phase, the delivery project gets a milestone per phase line of the
+        confirmed orders (sale_project invoices the line once its milestone is reached),
+        the phase's tasks under it; the contingency line gets one of its own. Lines that
+        have one already are left alone."""
+        self.ensure_one()
+        estimate = self.sudo()
+        if estimate.billing_type not in PER_PHASE_BILLING:
+            return self.env["project.milestone"]
+        lines = estimate._confirmed_order_lines().filtered(
+            lambda line: line.product_id.service_policy == "delivered_milestones"
+        )
+        Milestone = self.env["project.milestone"].sudo()
+        lines -= Milestone.search([("sale_line_id", "in", lines.ids)]).sale_line_id
+        if not lines:
+            return Milestone
+        project = project.sudo()
+        if not project.allow_milestones:
+            project.allow_milestones = True
+        tasks = (
+            self.env["project.task"]
+            .sudo()
+            .search([("project_id", "=", project.id), ("engagement_estimate_id", "=", estimate.id)])
+        )
+        milestones = Milestone
+        for line in lines.sorted(lambda line: (line.sequence, line.id)):
+            phase = line.engagement_estimate_phase
+            milestone = Milestone.create(
+                {
+                    "name": phase or line.name,
+                    "project_id": project.id,
+                    "sale_line_id": line.id,
+                    "quantity_percentage": 1.0,
+                }
+            )
+            if phase:
+                phase_tasks = tasks.filtered(
+                    lambda task, phase=phase: task.name == phase and not task.parent_id
+                )
+                (phase_tasks | phase_tasks.child_ids).milestone_id = milestone
+            milestones |= milestone
+        return milestones
+
+    def _map_project_employees(self, project):
+        """Sold by role (time and materials), each employee known to do a role on the
+        delivery project (assigned to one of its tasks of that role) bills their
+        timesheets at that role's order line (sale_timesheet's employee rates). An
+        employee mapped already keeps their mapping."""
+        self.ensure_one()
+        estimate = self.sudo()
+        if estimate.billing_type in PER_PHASE_BILLING:
+            return self.env["project.sale.line.employee.map"]
+        lines = estimate._confirmed_order_lines().filtered("engagement_estimate_role_id")
+        if not lines:
+            return self.env["project.sale.line.employee.map"]
+        project = project.sudo()
+        if not project.sale_line_id:
+            # Timesheets of no one mapped bill at the first role's line.
+            project.sale_line_id = lines[:1]
+        tasks = self.env["project.task"].sudo().search([("project_id", "=", project.id)])
+        mapped = project.sale_line_employee_ids.employee_id
+        values = []
+        for line in lines.sorted(lambda line: (line.sequence, line.id)):
+            role = line.engagement_estimate_role_id
+            users = tasks.filtered(lambda task, role=role: role in task.role_ids).user_ids
+            employees = users.employee_ids.filtered(
+                lambda employee: employee.company_id == project.company_id
+            )
+            for employee in employees - mapped:
+                values.append(
+                    {"project_id": project.id, "employee_id": employee.id, "sale_line_id": line.id}
+                )
+                mapped |= employee
+        return self.env["project.sale.line.employee.map"].sudo().create(values)
+
+    def _plan_project(self, project):
+        """The delivery project from the estimate: its tasks, and the milestones or
+        employee rates its confirmed orders sell. Safe to call again (the plan is
+        added once, the milestones and mappings for what has none)."""
+        self.ensure_one()
+        self._create_project_tasks(project)
+        self._create_project_milestones(project)
+        self._map_project_employees(project)
 
     # ------------------------------------------------------------------ the SOW
 
