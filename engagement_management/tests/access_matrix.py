@@ -178,6 +178,7 @@ NOT_IN_ACTIONS = {
     "engagement.estimate.action_create_quotation": "needs Sales rights (makes a sales order)",
     "crm.lead.action_view_estimates": "opens a screen",
     "sale.order.action_view_engagement_estimate": "opens a screen",
+    "sale.order.action_confirm": "Odoo's confirmation (Sales rights); the addon plans after it",
 }
 
 
