@@ -219,9 +219,17 @@ class TestEngagementEstimateAttacker(EstimateCommon):
                         self.env["engagement.estimate.line"].with_user(user).search(
                             [(name, ">", 0)]
                         )
-            views = Estimate.get_views([(False, "form"), (False, "list"), (False, "search")])
+            views = Estimate.get_views(
+                [(False, kind) for kind in ("form", "list", "search", "pivot", "graph")]
+            )
             for view_type, view in views["views"].items():
-                hidden = ("needs_finance_approval", "revenue_total", "bill_rate", "under_target")
+                hidden = (
+                    "needs_finance_approval",
+                    "revenue_total",
+                    "cost_total",
+                    "bill_rate",
+                    "under_target",
+                )
                 for name in hidden:
                     with self.subTest(user=user.name, view=view_type, name=name):
                         self.assertNotIn(f'"{name}"', view["arch"])
