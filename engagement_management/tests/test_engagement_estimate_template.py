@@ -182,3 +182,15 @@ class TestEngagementEstimateTemplate(EstimateCommon):
                 {"lead_id": self.lead.id, "template_id": foreign.id}
             )
         self.assertEqual(self.template.estimate_line_ids[0].hours, 16.0)
+
+    def test_a_company_s_standard_breakdown_stays_in_the_company(self):
+        self.template.company_id = self.company
+        line = self.template.estimate_line_ids[0]
+        self.assertEqual(line.company_id, self.company)
+        Line = self.env["engagement.template.estimate.line"].with_user(self.manager_b)
+        self.assertFalse(Line.search([("id", "in", self.template.estimate_line_ids.ids)]))
+        with self.assertRaises(AccessError):
+            line.with_user(self.manager_b).read(["hours"])
+        # A template shared by every company (no company) is read by all.
+        self.template.company_id = False
+        self.assertEqual(Line.search([("id", "=", line.id)]), line)
