@@ -194,6 +194,12 @@ class EngagementEstimate(models.Model):
         groups=SALES_OR_FINANCE,
     )
     quotation_count = fields.Integer(compute="_compute_quotation_count")
+    sow_deliverable_ids = fields.One2many(
+        "engagement.deliverable",
+        "estimate_id",
+        string="SOW Deliverables",
+        help="The SOW versions generated from this estimate (Generate SOW).",
+    )
 
     _contingency_range = models.Constraint(
         "CHECK(COALESCE(contingency_pct, 0) >= 0 AND COALESCE(contingency_pct, 0) <= 100)",
@@ -1132,6 +1138,11 @@ class EngagementEstimate(models.Model):
         return sow._get_records_action()
 
     # ------------------------------------------------------------------ actions
+
+    def action_view_sow(self):
+        self.ensure_one()
+        sow = self.sow_deliverable_ids.filtered("is_current")[:1] or self.sow_deliverable_ids[:1]
+        return sow._get_records_action()
 
     def action_view_quotations(self):
         self.ensure_one()

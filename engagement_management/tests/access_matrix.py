@@ -175,6 +175,7 @@ NOT_IN_ACTIONS = {
     "engagement.engagement.action_view_estimates": "opens a screen",
     "engagement.engagement.action_view_estimate_accuracy": "opens a screen",
     "engagement.estimate.action_view_quotations": "opens a screen",
+    "engagement.estimate.action_view_sow": "opens a screen",
     "engagement.estimate.action_create_quotation": "needs Sales rights (makes a sales order)",
     "crm.lead.action_view_estimates": "opens a screen",
     "sale.order.action_view_engagement_estimate": "opens a screen",

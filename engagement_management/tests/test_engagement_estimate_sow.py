@@ -58,6 +58,7 @@ class TestEngagementEstimateSow(EstimateCommon):
             self.assertIn(text, document)
         self.assertNotIn("12,210", document, "never a cost")
         self.assertIn("SOW", self.estimate.message_ids[0].body)
+        self.assertEqual(self.estimate.with_user(self.pm).action_view_sow()["res_id"], sow.id)
 
         # Legal reviews it, the PM sends it, the customer signs that very document.
         sow.with_user(self.pm).action_request_review()
