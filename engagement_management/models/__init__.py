@@ -12,6 +12,7 @@ from . import engagement_engagement
 from . import engagement_deliverable_type
 from . import engagement_deliverable
 from . import engagement_template
+from . import engagement_template_estimate_line
 from . import engagement_raid_item
 from . import engagement_status_report
 from . import crm_lead

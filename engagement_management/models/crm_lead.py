@@ -97,8 +97,10 @@ class CrmLead(models.Model):
             "project_manager_id": self.project_manager_id.id,
             "business_analyst_id": self.business_analyst_id.id,
             "budget_revenue": self.expected_revenue,
-            # What the PM and BA priced, when they have: the estimate's totals.
+            # What the PM and BA priced, when they have: the estimate's totals, and the
+            # template its breakdown came from (its deliverables and gates follow).
             **self._get_approved_estimate()._baseline_values(),
+            **self._get_approved_estimate()._template_values(),
         }
 
     def _create_engagement(self, values=None):

@@ -10,8 +10,10 @@ class EngagementApprovalMixin(models.AbstractModel):
     An engagement manager approves; when ``needs_finance_approval`` (each model computes
     it: a change order above the company's threshold, an estimate under the target
     margin) Finance approves too, and the two approvals come from two different
-    people, whoever holds both groups. Every refusal is raised before anything is
-    written. Hooks: ``_approval_refused_message()`` (neither group),
+    people, whoever holds both groups. Whoever submitted the record approves none of
+    it: a manager who submits their own record waits for another manager. Every
+    refusal is raised before anything is written. Hooks:
+    ``_approval_refused_message()`` (neither group),
     ``_finance_approval_missing_message()`` (the manager approved, Finance has not).
     The stamps are workflow fields of the model.
     """
@@ -57,6 +59,14 @@ class EngagementApprovalMixin(models.AbstractModel):
         now = fields.Datetime.now()
         plan = []
         for record in self:
+            # The code's own approvals (sudo: demo data, migrations) are not a person's.
+            if not self.env.su and record.submitted_by_id == user:
+                raise UserError(
+                    _(
+                        "You submitted %s: another person approves it.",
+                        record.display_name,
+                    )
+                )
             needs_manager = not record.manager_approved_by_id
             needs_finance = record.needs_finance_approval and not record.finance_approved_by_id
             if needs_manager and is_manager and record.finance_approved_by_id != user:

@@ -66,6 +66,17 @@ class EngagementDeliverable(models.Model):
     description = fields.Text()
     attachment = fields.Binary(string="Document", attachment=True, copy=True)
     attachment_name = fields.Char(string="File Name")
+    # A SOW generated from an approved estimate (engagement.estimate.action_generate_sow):
+    # its document is that rendering, regenerated from an estimate, never uploaded, so
+    # the customer signs what was priced. Kept by its new versions.
+    estimate_id = fields.Many2one(
+        "engagement.estimate",
+        string="Generated From",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+    )
 
     # Versions
     version = fields.Integer(default=1, readonly=True, copy=False)
@@ -139,6 +150,7 @@ class EngagementDeliverable(models.Model):
             "previous_id",
             "superseded_by_id",
             "is_current",
+            "estimate_id",
         }
 
     def _workflow_create_defaults(self):
@@ -163,9 +175,14 @@ class EngagementDeliverable(models.Model):
 
     def _terms_editable(self):
         """The document reviewers approved is the one the customer gets: it changes
-        while a draft is not in review or approved, and in a new version after that."""
+        while a draft is not in review or approved, and in a new version after that. A
+        SOW generated from an estimate changes by generating it again only."""
         self.ensure_one()
-        return self.state == "draft" and self.review_state in ("none", "returned")
+        return (
+            self.state == "draft"
+            and self.review_state in ("none", "returned")
+            and not self.estimate_id
+        )
 
     def _is_deletable(self):
         self.ensure_one()

@@ -648,7 +648,7 @@ class EngagementEngagement(models.Model):
         self.ensure_one()
         estimate = self.sudo().estimate_id
         if estimate:
-            estimate._create_project_tasks(project)
+            estimate._plan_project(project)
 
     def action_view_estimates(self):
         self.ensure_one()

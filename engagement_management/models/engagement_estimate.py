@@ -1,13 +1,17 @@
+import base64
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round, html2plaintext
+from odoo.tools import float_compare, float_round, html2plaintext
 
 from ..tools import lock_for_change
-from .engagement_engagement import BILLING_TYPES, FINANCE_GROUPS, GROUP_MANAGER
+from .engagement_engagement import BILLING_TYPES, FINANCE_GROUPS, GROUP_FINANCE, GROUP_MANAGER
 
 ACTIVITY_TYPE = "engagement_management.mail_activity_type_engagement_estimate"
+SOW_TYPE = "engagement_management.engagement_deliverable_type_sow"
+SOW_REPORT = "engagement_management.engagement_estimate_sow_report"
 SALES_OR_FINANCE = "sales_team.group_sale_salesman," + FINANCE_GROUPS
 
 STATES = [
@@ -19,6 +23,8 @@ STATES = [
 # Billing types whose quotation sells a fixed price per phase, invoiced on delivered
 # milestones; the others sell each role's hours, invoiced on timesheets.
 PER_PHASE_BILLING = ("fixed_price", "milestone", "retainer")
+# What an order line made from the estimate sells of its plan (sale.order.line).
+PLAN_LINK_FIELDS = ("engagement_estimate_phase", "engagement_estimate_role_id")
 
 
 class EngagementEstimate(models.Model):
@@ -119,6 +125,14 @@ class EngagementEstimate(models.Model):
     line_ids = fields.One2many(
         "engagement.estimate.line", "estimate_id", string="Work Breakdown", copy=True
     )
+    template_id = fields.Many2one(
+        "engagement.template",
+        string="Template",
+        check_company=True,
+        tracking=True,
+        help="The standard breakdown it started from (Apply Template); the engagement made "
+        "from the opportunity takes it, and the accuracy report groups by it.",
+    )
     contingency_pct = fields.Float(
         string="Contingency (%)",
         tracking=True,
@@ -132,12 +146,17 @@ class EngagementEstimate(models.Model):
         copy=False,
         default=lambda self: self.env.company.engagement_estimate_target_margin_pct,
         tracking=True,
-        help="Under this margin Finance approves too.",
+        help="Under this margin Finance approves too. Managers may raise it; only Finance "
+        "lowers it.",
     )
 
-    # Totals (the breakdown plus contingency)
+    # Totals (the breakdown plus contingency). The money is Finance's and the managers',
+    # as on the engagement: approved, the revenue is the engagement's Finance-only
+    # baseline revenue, so whoever may not read that may not read it here either.
     hours_total = fields.Float(string="Hours", compute="_compute_totals", store=True)
-    revenue_total = fields.Monetary(string="Revenue", compute="_compute_totals", store=True)
+    revenue_total = fields.Monetary(
+        string="Revenue", compute="_compute_totals", store=True, groups=FINANCE_GROUPS
+    )
     cost_total = fields.Monetary(
         string="Cost", compute="_compute_totals", store=True, groups=FINANCE_GROUPS
     )
@@ -157,9 +176,12 @@ class EngagementEstimate(models.Model):
     previous_id = fields.Many2one(
         "engagement.estimate", string="Previous Version", readonly=True, copy=False
     )
+    # Finance's and the managers' only: whether the margin is under the target tells a
+    # PM who varies hours and rates where the cost side is.
     needs_finance_approval = fields.Boolean(
         compute="_compute_needs_finance_approval",
         store=True,
+        groups=FINANCE_GROUPS,
         help="Its margin is under the target: Finance approves too. Decided while a draft.",
     )
     submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True, copy=False)
@@ -172,6 +194,12 @@ class EngagementEstimate(models.Model):
         groups=SALES_OR_FINANCE,
     )
     quotation_count = fields.Integer(compute="_compute_quotation_count")
+    sow_deliverable_ids = fields.One2many(
+        "engagement.deliverable",
+        "estimate_id",
+        string="SOW Deliverables",
+        help="The SOW versions generated from this estimate (Generate SOW).",
+    )
 
     _contingency_range = models.Constraint(
         "CHECK(COALESCE(contingency_pct, 0) >= 0 AND COALESCE(contingency_pct, 0) <= 100)",
@@ -400,13 +428,6 @@ class EngagementEstimate(models.Model):
             self.display_name,
         )
 
-    def _approval_excluded_users(self):
-        """Under the target margin two people other than its author approve."""
-        self.ensure_one()
-        if self.needs_finance_approval:
-            return self.submitted_by_id
-        return self.env["res.users"]
-
     # ------------------------------------------------------------------ CRUD
 
     @api.model_create_multi
@@ -429,11 +450,28 @@ class EngagementEstimate(models.Model):
                     vals.get("engagement_id")
                 )
                 vals["name"] = _("Estimate: %s", source.name or _("New"))
+            if "target_margin_pct" in vals:
+                default = self.env.company.engagement_estimate_target_margin_pct
+                self._check_target_margin_change(vals["target_margin_pct"], default)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_editable(vals)
+        if "target_margin_pct" in vals:
+            for estimate in self:
+                estimate._check_target_margin_change(
+                    vals["target_margin_pct"], estimate.sudo().target_margin_pct
+                )
         return super().write(vals)
+
+    def _check_target_margin_change(self, value, current):
+        """A manager may raise the target margin, only Finance lowers it: a manager who
+        lowered it would approve alone what Finance must approve (the workflow carries
+        it to a new version)."""
+        if self._in_workflow() or self.env.su or self.env.user.has_group(GROUP_FINANCE):
+            return
+        if float_compare(value or 0.0, current or 0.0, precision_digits=2) < 0:
+            raise AccessError(_("Only Finance lowers the target margin of an estimate."))
 
     # ------------------------------------------------------------------ helpers
 
@@ -507,6 +545,13 @@ class EngagementEstimate(models.Model):
             "billing_type": estimate.billing_type,
         }
 
+    def _template_values(self):
+        """The template the engagement made from this estimate's opportunity takes (it
+        is chosen once, at the creation: not part of the baseline a later approval
+        moves)."""
+        template = self.sudo().template_id
+        return {"template_id": template.id} if template else {}
+
     def _apply_to_engagement(self):
         """Once approved: the engagement (there may be none yet) takes the totals as its
         baseline, unless it is committed to its customer (then a change order moves it)."""
@@ -573,15 +618,6 @@ class EngagementEstimate(models.Model):
         is_manager, is_finance = self._approval_roles()
         lock_for_change(self)
         self._check_state(("submitted",), _("approved"))
-        for estimate in self:
-            if self.env.user in estimate._approval_excluded_users():
-                raise UserError(
-                    _(
-                        "%s is under the target margin: two people other than the one who "
-                        "submitted it approve it.",
-                        estimate.display_name,
-                    )
-                )
         plan = self._plan_approvals(is_manager, is_finance)
         now = fields.Datetime.now()
         for estimate, role, vals, complete in plan:
@@ -626,6 +662,29 @@ class EngagementEstimate(models.Model):
         self._log(_("Sent back to draft by %s.", user.name))
         return True
 
+    def action_apply_template(self):
+        """The PM or BA starts the draft from its template's standard breakdown: the
+        template's lines are added, priced at the estimate's rate card, and its billing
+        type taken when it has one."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_state(("draft",), _("given a template's breakdown"))
+        template = self.template_id
+        if not template:
+            raise UserError(_("Choose the template of %s first.", self.display_name))
+        if not template.estimate_line_ids:
+            raise UserError(_("The template %s has no standard breakdown.", template.name))
+        vals = {
+            "line_ids": [
+                fields.Command.create(line_vals)
+                for line_vals in template.estimate_line_ids._prepare_estimate_line_values()
+            ]
+        }
+        if template.billing_type:
+            vals["billing_type"] = template.billing_type
+        self.write(vals)
+        return True
+
     def action_new_version(self):
         """A new draft of an approved (or superseded) estimate, its lines copied; it
         replaces the approved one when it is approved in turn."""
@@ -646,15 +705,31 @@ class EngagementEstimate(models.Model):
             limit=1,
         )
         # Created as the user: who may not price the opportunity may not revise its
-        # estimate. The cost rates come from the card again (they are not copied: the
-        # PM and BA neither read nor write them).
+        # estimate. What the user may not write (the target, the rates) the workflow
+        # carries over, so that a revision starts from what was approved: Finance's
+        # raised target, the card, and each rate said otherwise with its reason (a line
+        # at the card's rates takes the card's rates of today).
         self.check_access("write")
+        approved = self.sudo()
         new = self.with_context(tracking_disable=True).copy(
-            {"name": self.name, "rate_card_id": self.sudo().rate_card_id.id}
+            {
+                "name": self.name,
+                "rate_card_id": approved.rate_card_id.id,
+                "line_ids": [
+                    fields.Command.create(vals) for vals in approved.line_ids._new_version_values()
+                ],
+            }
         )
-        new._workflow_write(
-            {"version": max(latest.version, self.version) + 1, "previous_id": self.id}
+        new.with_context(tracking_disable=True)._workflow_write(
+            {
+                "version": max(latest.version, self.version) + 1,
+                "previous_id": self.id,
+                "target_margin_pct": approved.target_margin_pct,
+            }
         )
+        for old_line, new_line in zip(approved.line_ids, new.sudo().line_ids, strict=True):
+            if old_line.rate_override_reason:
+                new_line.write({"bill_rate": old_line.bill_rate, "cost_rate": old_line.cost_rate})
         self._log(
             _("New version %(version)s by %(user)s.", version=new.version, user=self.env.user.name)
         )
@@ -702,9 +777,21 @@ class EngagementEstimate(models.Model):
                 )
             )
         order.sudo().engagement_estimate_id = estimate
-        self.env["sale.order.line"].with_company(estimate.company_id).create(
-            [dict(vals, order_id=order.id) for vals in estimate._prepare_quotation_lines()]
+        # Created as the user; what each line sells of the plan (its phase or role) is
+        # the estimate's, written past the lines' guard.
+        vals_list = estimate._prepare_quotation_lines()
+        links = [
+            {name: vals.pop(name) for name in PLAN_LINK_FIELDS if name in vals}
+            for vals in vals_list
+        ]
+        order_lines = (
+            self.env["sale.order.line"]
+            .with_company(estimate.company_id)
+            .create([dict(vals, order_id=order.id) for vals in vals_list])
         )
+        for order_line, link in zip(order_lines.sudo(), links, strict=True):
+            if link:
+                order_line.write(link)
         self._log(
             Markup(_("Quotation %(order)s made by %(user)s from this version."))
             % {"order": order._get_html_link(), "user": self.env.user.name}
@@ -743,6 +830,7 @@ class EngagementEstimate(models.Model):
                         ),
                         "product_uom_qty": 1.0,
                         "price_unit": sum(item.revenue for item in items),
+                        "engagement_estimate_phase": phase,
                     }
                 )
             breakdown = sum(estimate.line_ids.mapped("revenue"))
@@ -778,6 +866,7 @@ class EngagementEstimate(models.Model):
                         sum(item.hours for item in items) * factor, precision_digits=2
                     ),
                     "price_unit": rate,
+                    "engagement_estimate_role_id": role.id,
                 }
             )
         return lines
@@ -824,6 +913,106 @@ class EngagementEstimate(models.Model):
             )
         return tasks
 
+    def _confirmed_order_lines(self):
+        """The lines of this estimate's confirmed orders (as superuser: the plan is
+        made whatever its maker may read of orders)."""
+        self.ensure_one()
+        return (
+            self.env["sale.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("order_id.engagement_estimate_id", "=", self.id),
+                    ("order_id.state", "=", "sale"),
+                    ("display_type", "=", False),
+                ]
+            )
+        )
+
+    def _create_project_milestones(self, project):
+        """Sold per phase, the delivery project gets a milestone per phase line of the
+        confirmed orders (sale_project invoices the line once its milestone is reached),
+        the phase's tasks under it; the contingency line gets one of its own. Lines that
+        have one already are left alone."""
+        self.ensure_one()
+        estimate = self.sudo()
+        if estimate.billing_type not in PER_PHASE_BILLING:
+            return self.env["project.milestone"]
+        lines = estimate._confirmed_order_lines().filtered(
+            lambda line: line.product_id.service_policy == "delivered_milestones"
+        )
+        Milestone = self.env["project.milestone"].sudo()
+        lines -= Milestone.search([("sale_line_id", "in", lines.ids)]).sale_line_id
+        if not lines:
+            return Milestone
+        project = project.sudo()
+        if not project.allow_milestones:
+            project.allow_milestones = True
+        tasks = (
+            self.env["project.task"]
+            .sudo()
+            .search([("project_id", "=", project.id), ("engagement_estimate_id", "=", estimate.id)])
+        )
+        milestones = Milestone
+        for line in lines.sorted(lambda line: (line.sequence, line.id)):
+            phase = line.engagement_estimate_phase
+            milestone = Milestone.create(
+                {
+                    "name": phase or line.name,
+                    "project_id": project.id,
+                    "sale_line_id": line.id,
+                    "quantity_percentage": 1.0,
+                }
+            )
+            if phase:
+                phase_tasks = tasks.filtered(
+                    lambda task, phase=phase: task.name == phase and not task.parent_id
+                )
+                (phase_tasks | phase_tasks.child_ids).milestone_id = milestone
+            milestones |= milestone
+        return milestones
+
+    def _map_project_employees(self, project):
+        """Sold by role (time and materials), each employee known to do a role on the
+        delivery project (assigned to one of its tasks of that role) bills their
+        timesheets at that role's order line (sale_timesheet's employee rates). An
+        employee mapped already keeps their mapping."""
+        self.ensure_one()
+        estimate = self.sudo()
+        if estimate.billing_type in PER_PHASE_BILLING:
+            return self.env["project.sale.line.employee.map"]
+        lines = estimate._confirmed_order_lines().filtered("engagement_estimate_role_id")
+        if not lines:
+            return self.env["project.sale.line.employee.map"]
+        project = project.sudo()
+        if not project.sale_line_id:
+            # Timesheets of no one mapped bill at the first role's line.
+            project.sale_line_id = lines[:1]
+        tasks = self.env["project.task"].sudo().search([("project_id", "=", project.id)])
+        mapped = project.sale_line_employee_ids.employee_id
+        values = []
+        for line in lines.sorted(lambda line: (line.sequence, line.id)):
+            role = line.engagement_estimate_role_id
+            users = tasks.filtered(lambda task, role=role: role in task.role_ids).user_ids
+            employees = users.employee_ids.filtered(
+                lambda employee: employee.company_id == project.company_id
+            )
+            for employee in employees - mapped:
+                values.append(
+                    {"project_id": project.id, "employee_id": employee.id, "sale_line_id": line.id}
+                )
+                mapped |= employee
+        return self.env["project.sale.line.employee.map"].sudo().create(values)
+
+    def _plan_project(self, project):
+        """The delivery project from the estimate: its tasks, and the milestones or
+        employee rates its confirmed orders sell. Safe to call again (the plan is
+        added once, the milestones and mappings for what has none)."""
+        self.ensure_one()
+        self._create_project_tasks(project)
+        self._create_project_milestones(project)
+        self._map_project_employees(project)
+
     # ------------------------------------------------------------------ the SOW
 
     def _sow_phases(self):
@@ -853,14 +1042,107 @@ class EngagementEstimate(models.Model):
             "end": end and fields.Date.to_string(end),
         }
 
+    def _check_reads_price(self):
+        """The SOW prints the price, which is the engagement's Finance-only baseline."""
+        if not (self.env.su or self.env.user.has_groups(FINANCE_GROUPS)):
+            raise AccessError(
+                _("Only engagement managers and Finance read the price of an estimate.")
+            )
+
     def action_print_sow(self):
         """The SOW of the approved estimate, as a PDF the customer signs."""
+        self.check_access("read")
+        self._check_reads_price()
         self._check_state(("approved",), _("printed as a SOW"))
-        return self.env.ref("engagement_management.engagement_estimate_sow_report").report_action(
-            self
+        return self.env.ref(SOW_REPORT).report_action(self)
+
+    def _current_sow(self):
+        """The engagement's current SOW deliverable (empty when it has none)."""
+        self.ensure_one()
+        sow_type = self.env.ref(SOW_TYPE)
+        return self.env["engagement.deliverable"].search(
+            [
+                ("engagement_id", "=", self.engagement_id.id),
+                ("type_id", "=", sow_type.id),
+                ("is_current", "=", True),
+            ],
+            order="version desc, id desc",
+            limit=1,
         )
 
+    def _render_sow_pdf(self):
+        """The SOW of this estimate as a PDF (the QWeb report, as printed)."""
+        self.ensure_one()
+        content, content_type = self.env["ir.actions.report"]._render_qweb_pdf(SOW_REPORT, self.ids)
+        if content_type != "pdf":
+            raise UserError(_("The SOW of %s could not be rendered as a PDF.", self.display_name))
+        return content
+
+    def action_generate_sow(self):
+        """The approved estimate becomes the engagement's SOW deliverable: its draft takes
+        the rendered PDF, or a new version does when the SOW went further (in review,
+        sent, signed), so that the customer signs on the portal what was priced. Who may
+        not read the price (or edit the engagement's deliverables) generates nothing."""
+        self.ensure_one()
+        self.check_access("read")
+        self._check_reads_price()
+        self._check_state(("approved",), _("generated as the SOW"))
+        if not self.engagement_id:
+            raise UserError(_("Create the engagement of %s before its SOW.", self.display_name))
+        Deliverable = self.env["engagement.deliverable"]
+        Deliverable.check_access("create")
+        self.engagement_id.check_access("write")
+        lock_for_change(self)
+        sow = self._current_sow()
+        if sow:
+            lock_for_change(sow)
+            if not (sow.state == "draft" and sow.review_state in ("none", "returned")):
+                action = sow.action_new_version()
+                sow = Deliverable.browse(action["res_id"])
+        values = {
+            "attachment": base64.b64encode(self._render_sow_pdf()),
+            "attachment_name": _(
+                "SOW - %(name)s v%(version)s.pdf", name=self.name, version=self.version
+            ),
+            "estimate_id": self.id,
+        }
+        # As the user: the deliverable's access rules hold; the workflow context lets the
+        # generated document (and where it came from) be written, as nothing else may.
+        if sow:
+            sow._workflow().write(values)
+        else:
+            sow = Deliverable._workflow().create(
+                {
+                    **values,
+                    "engagement_id": self.engagement_id.id,
+                    "type_id": self.env.ref(SOW_TYPE).id,
+                    "name": self.env.ref(SOW_TYPE).name,
+                    "user_id": (
+                        self.engagement_id.project_manager_id or self.engagement_id.user_id
+                    ).id,
+                }
+            )
+        body = Markup(_("SOW %(sow)s generated from this version by %(user)s.")) % {
+            "sow": sow._get_html_link(),
+            "user": self.env.user.name,
+        }
+        self._log(body)
+        sow._log(
+            _(
+                "%(deliverable)s generated from %(estimate)s by %(user)s.",
+                deliverable=sow.display_name,
+                estimate=self.display_name,
+                user=self.env.user.name,
+            )
+        )
+        return sow._get_records_action()
+
     # ------------------------------------------------------------------ actions
+
+    def action_view_sow(self):
+        self.ensure_one()
+        sow = self.sow_deliverable_ids.filtered("is_current")[:1] or self.sow_deliverable_ids[:1]
+        return sow._get_records_action()
 
     def action_view_quotations(self):
         self.ensure_one()

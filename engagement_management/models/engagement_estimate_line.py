@@ -9,8 +9,9 @@ class EngagementEstimateLine(models.Model):
     and its hours, at the rate card's rates for that role.
 
     A rate other than the card's says why (``rate_override_reason``). Lines change while
-    their estimate is a draft only. The cost side (``cost_rate``, ``cost``) is for
-    Finance and the managers; the PM and BA price hours and roles.
+    their estimate is a draft only. The rates and amounts (``bill_rate``, ``cost_rate``,
+    ``revenue``, ``cost``) are for Finance and the managers; the PM and BA estimate
+    phases, work, roles and hours.
     """
 
     _name = "engagement.estimate.line"
@@ -29,11 +30,14 @@ class EngagementEstimateLine(models.Model):
     name = fields.Char(string="Work", required=True)
     role_id = fields.Many2one("project.role", string="Role", ondelete="restrict", index=True)
     hours = fields.Float()
+    # The revenue side is Finance's and the managers' too: hours times bill rates add up
+    # to the estimate's revenue, the engagement's (Finance-only) baseline.
     bill_rate = fields.Monetary(
         string="Bill Rate",
         compute="_compute_bill_rate",
         store=True,
         readonly=False,
+        groups=FINANCE_GROUPS,
         help="From the rate card; another rate needs a reason.",
     )
     cost_rate = fields.Monetary(
@@ -46,14 +50,16 @@ class EngagementEstimateLine(models.Model):
         help="From the rate card; another rate needs a reason. A copy (a new version) "
         "takes the card's again.",
     )
-    card_bill_rate = fields.Monetary(string="Card Bill Rate", compute="_compute_card_rates")
+    card_bill_rate = fields.Monetary(
+        string="Card Bill Rate", compute="_compute_card_rates", groups=FINANCE_GROUPS
+    )
     card_cost_rate = fields.Monetary(
         string="Card Cost Rate", compute="_compute_card_rates", groups=FINANCE_GROUPS
     )
     rate_override_reason = fields.Char(
         string="Why Another Rate", help="Required when a rate is not the rate card's."
     )
-    revenue = fields.Monetary(compute="_compute_amounts", store=True)
+    revenue = fields.Monetary(compute="_compute_amounts", store=True, groups=FINANCE_GROUPS)
     cost = fields.Monetary(compute="_compute_amounts", store=True, groups=FINANCE_GROUPS)
 
     _check_bounded = models.Constraint(
@@ -105,6 +111,32 @@ class EngagementEstimateLine(models.Model):
         if not card or not self.role_id:
             return self.env["engagement.rate.card.line"]
         return card._rate_line(self.role_id)
+
+    def copy_data(self, default=None):
+        # Read as superuser (the rates have groups); who may not write the rates copies
+        # the work at the card's rates, without another rate's reason.
+        vals_list = super(EngagementEstimateLine, self.sudo()).copy_data(default=default)
+        if not (self.env.su or self.env.user.has_groups(FINANCE_GROUPS)):
+            for vals in vals_list:
+                for name in ("bill_rate", "cost_rate", "rate_override_reason"):
+                    vals.pop(name, None)
+        return vals_list
+
+    def _new_version_values(self):
+        """What a new version's line takes from this one, as its user may create it (the
+        rates, which the PM and BA may not write, the workflow carries: see
+        ``engagement.estimate.action_new_version``)."""
+        return [
+            {
+                "sequence": line.sequence,
+                "phase": line.phase,
+                "name": line.name,
+                "role_id": line.role_id.id,
+                "hours": line.hours,
+                "rate_override_reason": line.rate_override_reason,
+            }
+            for line in self
+        ]
 
     # ------------------------------------------------------------------ constraints
 

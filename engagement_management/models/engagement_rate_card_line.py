@@ -27,7 +27,11 @@ class EngagementRateCardLine(models.Model):
         help="The service product a time-and-materials quotation sells this role's hours "
         "as; empty: the addon's Time and Materials service.",
     )
-    bill_rate = fields.Monetary(string="Bill Rate", help="Price of one hour, untaxed.")
+    # Finance's and the managers': a card's bill rates times an estimate's hours are its
+    # revenue, the engagement's Finance-only baseline.
+    bill_rate = fields.Monetary(
+        string="Bill Rate", groups=FINANCE_GROUPS, help="Price of one hour, untaxed."
+    )
     cost_rate = fields.Monetary(
         string="Cost Rate", groups=FINANCE_GROUPS, help="What one hour of this role costs."
     )

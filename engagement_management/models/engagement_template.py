@@ -3,7 +3,8 @@ from odoo import fields, models
 
 class EngagementTemplate(models.Model):
     """A standard way of running an engagement: its deliverables, extra checklist gates,
-    the project template its tasks come from, and its usual billing type."""
+    the project template its tasks come from, its usual billing type, and the standard
+    work breakdown its estimates start from."""
 
     _name = "engagement.template"
     _description = "Engagement Template"
@@ -31,6 +32,13 @@ class EngagementTemplate(models.Model):
         string="Extra Checklist Gates",
         domain="[('gate_type', '=', 'checklist')]",
         help="Checklist gates that apply only to engagements made from this template.",
+    )
+    estimate_line_ids = fields.One2many(
+        "engagement.template.estimate.line",
+        "template_id",
+        string="Standard Breakdown",
+        copy=True,
+        help="The work breakdown an estimate started from this template begins with.",
     )
     project_template_id = fields.Many2one(
         "project.project",

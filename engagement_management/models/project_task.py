@@ -38,8 +38,25 @@ class ProjectTask(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_estimate_link(vals)
-        return super().create(vals_list)
+        tasks = super().create(vals_list)
+        tasks.filtered("user_ids")._map_estimate_employees()
+        return tasks
 
     def write(self, vals):
         self._check_estimate_link(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "user_ids" in vals:
+            self._map_estimate_employees()
+        return result
+
+    def _map_estimate_employees(self):
+        """Whoever is given a task of a role the estimate sold by the hour bills their
+        timesheets at that role's rate (engagement.estimate._map_project_employees)."""
+        planned = self.sudo().filtered("engagement_estimate_id")
+        for estimate in planned.engagement_estimate_id:
+            if estimate.state != "approved":
+                continue
+            for project in planned.filtered(
+                lambda task, estimate=estimate: task.engagement_estimate_id == estimate
+            ).project_id:
+                estimate._map_project_employees(project)

@@ -125,6 +125,16 @@ class SaleOrder(models.Model):
         self._check_can_link_engagement(before)
         return res
 
+    def action_confirm(self):
+        result = super().action_confirm()
+        # Confirmed once the delivery project exists: it gets the order's milestones or
+        # employee rates now (otherwise the project's creation plans them).
+        for order in self.sudo().filtered("engagement_estimate_id"):
+            project = order.engagement_id.project_id
+            if project and order.engagement_estimate_id.state == "approved":
+                order.engagement_estimate_id._plan_project(project)
+        return result
+
     def action_view_engagement(self):
         self.ensure_one()
         return self.engagement_id._get_records_action()

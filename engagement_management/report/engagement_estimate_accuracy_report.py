@@ -31,7 +31,7 @@ class EngagementEstimateAccuracyReport(models.Model):
     _order = "engagement_id, phase, id"
     _rec_name = "name"
     _depends = {
-        "engagement.estimate": ["engagement_id", "state"],
+        "engagement.estimate": ["engagement_id", "state", "template_id"],
         "engagement.estimate.line": ["estimate_id", "phase", "name", "role_id", "hours", "cost"],
         "engagement.engagement": [
             "company_id",
@@ -57,6 +57,7 @@ class EngagementEstimateAccuracyReport(models.Model):
     role_id = fields.Many2one("project.role", string="Role", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    # The template the estimate's breakdown came from, else the engagement's.
     template_id = fields.Many2one("engagement.template", string="Template", readonly=True)
     manager_id = fields.Many2one("res.users", string="Engagement Manager", readonly=True)
     project_manager_id = fields.Many2one("res.users", string="Project Manager", readonly=True)
@@ -101,7 +102,7 @@ class EngagementEstimateAccuracyReport(models.Model):
                    l.role_id AS role_id,
                    e.company_id AS company_id,
                    e.partner_id AS partner_id,
-                   e.template_id AS template_id,
+                   COALESCE(est.template_id, e.template_id) AS template_id,
                    e.user_id AS manager_id,
                    e.project_manager_id AS project_manager_id,
                    e.business_analyst_id AS business_analyst_id,

@@ -44,6 +44,7 @@ ACL = {
     "engagement.deliverable":               "---- rwc- rwc- rwc- rwcd rwcd r--- ----",
     "engagement.change.order":              "---- rwcd rwcd rwcd rwcd rwcd r--- ----",
     "engagement.template":                  "---- r--- r--- r--- r--- rwcd ---- ----",
+    "engagement.template.estimate.line":    "---- r--- r--- r--- r--- rwcd ---- ----",
     "engagement.status.report":             "---- rwc- rwc- rwc- rwcd rwcd ---- ----",
     "engagement.margin.review":             "---- ---- ---- rwcd r--- rwcd ---- ----",
     "engagement.margin.review.line":        "---- ---- ---- rw-- r--- rw-- ---- ----",
@@ -74,6 +75,7 @@ RECORD = {
     "engagement.deliverable":               "---- ---- r--- r--- rwcd rwcd r--- ----",
     "engagement.change.order":              "---- ---- ---- r--- rwcd rwcd ---- ----",
     "engagement.template":                  "---- r--- r--- r--- r--- rwcd ---- ----",
+    "engagement.template.estimate.line":    "---- r--- r--- r--- r--- rwcd ---- ----",
     "engagement.status.report":             "---- ---- ---- r--- rwcd rwcd ---- ----",
     "engagement.margin.review":             "---- ---- ---- rwcd r--- rwcd ---- ----",
     "engagement.margin.review.line":        "---- ---- ---- rw-- r--- rw-- ---- ----",
@@ -141,6 +143,9 @@ ACTIONS = {
     "engagement.estimate.action_approve [under target, manager approved]": "-  -  -  x  -  x  -  -",
     "engagement.estimate.action_reset_to_draft":                        "-  -  -  x  x  x  -  -",
     "engagement.estimate.action_new_version":                           "-  x  x  x  x  x  -  -",
+    "engagement.estimate.action_apply_template":                        "-  x  x  x  x  x  -  -",
+    "engagement.estimate.action_print_sow":                             "-  -  -  x  x  x  -  -",
+    "engagement.estimate.action_generate_sow":                          "-  -  -  x  x  x  -  -",
 }
 # fmt: on
 
@@ -170,10 +175,11 @@ NOT_IN_ACTIONS = {
     "engagement.engagement.action_view_estimates": "opens a screen",
     "engagement.engagement.action_view_estimate_accuracy": "opens a screen",
     "engagement.estimate.action_view_quotations": "opens a screen",
-    "engagement.estimate.action_print_sow": "opens a screen",
+    "engagement.estimate.action_view_sow": "opens a screen",
     "engagement.estimate.action_create_quotation": "needs Sales rights (makes a sales order)",
     "crm.lead.action_view_estimates": "opens a screen",
     "sale.order.action_view_engagement_estimate": "opens a screen",
+    "sale.order.action_confirm": "Odoo's confirmation (Sales rights); the addon plans after it",
 }
 
 

@@ -6,6 +6,7 @@ from odoo.tests import new_test_user
 
 from .access_matrix import ACTIONS, GROUPS, split_action
 from .common import SIGNATURE_PNG, EngagementCommon
+from .estimate_common import patch_pdf_rendering
 
 BRD = "engagement_management.engagement_deliverable_type_brd"
 SOW = "engagement_management.engagement_deliverable_type_sow"
@@ -109,6 +110,16 @@ class AccessMatrixCommon(EngagementCommon):
             }
         )
         cls.matrix_role, cls.matrix_card = role, card
+        cls.matrix_template = cls.env["engagement.template"].create(
+            {
+                "name": "ERP",
+                "estimate_line_ids": [
+                    Command.create(
+                        {"phase": "Build", "name": "Standard work", "role_id": role.id, "hours": 8}
+                    )
+                ],
+            }
+        )
         estimate = cls._matrix_estimate(engagement)
         cls.sample_engagement = engagement
         cls.samples = {
@@ -119,7 +130,8 @@ class AccessMatrixCommon(EngagementCommon):
             "engagement.deliverable.type": deliverable.type_id,
             "engagement.deliverable": deliverable,
             "engagement.change.order": change_order,
-            "engagement.template": cls.env["engagement.template"].create({"name": "ERP"}),
+            "engagement.template": cls.matrix_template,
+            "engagement.template.estimate.line": cls.matrix_template.estimate_line_ids,
             "engagement.status.report": cls.env["engagement.status.report"].create(
                 {
                     "engagement_id": engagement.id,
@@ -258,6 +270,8 @@ class AccessMatrixCommon(EngagementCommon):
         confirmed_kickoff.action_confirm()
 
         est_draft = cls._matrix_estimate(engagement)
+        est_templated = cls._matrix_estimate(engagement)
+        est_templated.template_id = cls.matrix_template
         est_submitted = cls._matrix_estimate(engagement)
         est_submitted.action_submit()
         est_under_half = cls._matrix_estimate(engagement, bill_rate=55.0)
@@ -276,6 +290,9 @@ class AccessMatrixCommon(EngagementCommon):
             ),
             ActionCase("engagement.estimate.action_reset_to_draft", est_submitted),
             ActionCase("engagement.estimate.action_new_version", est_approved),
+            ActionCase("engagement.estimate.action_apply_template", est_templated),
+            ActionCase("engagement.estimate.action_print_sow", est_approved),
+            ActionCase("engagement.estimate.action_generate_sow", est_approved),
             ActionCase("engagement.engagement.action_next_stage", engagement),
             ActionCase(
                 "engagement.engagement.action_move_to_stage [back a stage]",
@@ -406,6 +423,11 @@ class AccessMatrixCommon(EngagementCommon):
         for case in cases:
             assert len(case.record) == 1, case.key
         assert set(cls.action_cases) == set(ACTIONS), set(cls.action_cases) ^ set(ACTIONS)
+
+    def setUp(self):
+        super().setUp()
+        # Generating the SOW renders a PDF, which needs wkhtmltopdf.
+        patch_pdf_rendering(self)
 
     @contextmanager
     def rolled_back(self):

@@ -1,6 +1,23 @@
+from unittest.mock import patch
+
 from odoo import Command
 
 from .common import EngagementCommon
+
+
+def _pdf_of_html(report, report_ref, res_ids=None, data=None):
+    """What wkhtmltopdf would make of a report: its real QWeb rendering, as a PDF (the
+    machines that run the tests have no PDF engine, and Odoo renders HTML in tests)."""
+    html = report._render_qweb_html(report_ref, res_ids, data=data)[0]
+    return b"%PDF-1.7\n" + html, "pdf"
+
+
+def patch_pdf_rendering(test):
+    """For the duration of ``test``, PDF reports render as ``_pdf_of_html`` says (the
+    HTTP server of an HttpCase included: it runs in the same process)."""
+    patcher = patch.object(type(test.env["ir.actions.report"]), "_render_qweb_pdf", _pdf_of_html)
+    patcher.start()
+    test.addCleanup(patcher.stop)
 
 
 class EstimateCommon(EngagementCommon):

@@ -17,6 +17,7 @@ COUNTED_MODELS = (
     "engagement.deliverable",
     "engagement.change.order",
     "engagement.template",
+    "engagement.template.estimate.line",
     "engagement.status.report",
     "engagement.margin.review",
     "engagement.margin.review.line",
@@ -137,6 +138,23 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
                 {"name": "ERP (renamed)"},
                 {"name": "CRM"},
                 samples["engagement.template"],
+            ),
+            "engagement.template.estimate.line": (
+                {"hours": 12.0},
+                {
+                    "template_id": samples["engagement.template"].id,
+                    "phase": "Run",
+                    "name": "Hypercare",
+                    "role_id": cls.matrix_role.id,
+                },
+                cls.env["engagement.template.estimate.line"].create(
+                    {
+                        "template_id": samples["engagement.template"].id,
+                        "phase": "Run",
+                        "name": "Spare",
+                        "role_id": cls.matrix_role.id,
+                    }
+                ),
             ),
             "engagement.status.report": (
                 {"summary": "Slipping."},

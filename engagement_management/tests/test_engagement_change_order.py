@@ -262,6 +262,25 @@ class TestChangeOrderFinanceApproval(TestChangeOrderCommon):
         self.assertEqual(other.state, "submitted")
         self.assertFalse(other.finance_approved_by_id)
 
+    def test_who_submitted_it_approves_none_of_it(self):
+        # The manager raises a change on their own engagement and presses Approve: under
+        # the threshold one approval would do, and it is not theirs to give.
+        co = self._new_co(user=self.manager, revenue_delta=2000.0)
+        self.assertFalse(co.needs_finance_approval)
+        co.with_user(self.manager).action_submit()
+        with self.assertRefused(UserError, "another person approves it"):
+            co.with_user(self.manager).action_approve()
+        self.assertEqual(co.state, "submitted")
+        self.assertFalse(co.manager_approved_by_id)
+        # Above it, who holds both groups and submitted gives neither approval.
+        self.env.company.engagement_co_finance_threshold = 5000.0
+        large = self._new_co(user=self.admin, revenue_delta=9000.0)
+        large.with_user(self.admin).action_submit()
+        with self.assertRefused(UserError, "another person approves it"):
+            large.with_user(self.admin).action_approve()
+        self.assertFalse(large.finance_approved_by_id)
+        self.assertEqual(large.state, "submitted")
+
     def test_threshold_is_a_company_setting(self):
         settings = self.env["res.config.settings"].create({})
         settings.engagement_co_finance_threshold = 1000.0

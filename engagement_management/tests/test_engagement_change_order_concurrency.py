@@ -45,7 +45,8 @@ class TestChangeOrderConcurrency(CommittedDataCase):
                 "revenue_delta": 500.0,
             }
         )
-        co.with_user(users[0]).action_submit()
+        # Submitted by neither of the two managers: who submits approves none of it.
+        co.action_submit()
         cls.user_ids = users.ids
         cls.engagement_id = engagement.id
         cls.co_id = co.id

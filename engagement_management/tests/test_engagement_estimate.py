@@ -28,14 +28,22 @@ class TestEngagementEstimate(EstimateCommon):
         self.assertEqual(estimate.cost_total, 12210.0)
         self.assertAlmostEqual(estimate.margin_pct, 8690.0 / 20900.0 * 100.0)
         self.assertFalse(estimate.needs_finance_approval)
-        # The BA prices hours and roles; the cost side is Finance's and the managers'.
+        # The BA estimates phases, work, roles and hours; the money is Finance's and the
+        # managers', as the engagement's baseline it becomes.
         as_ba = estimate.with_user(self.ba)
-        self.assertEqual(as_ba.revenue_total, 20900.0)
-        for name in ("cost_total", "margin_pct", "target_margin_pct"):
+        self.assertEqual(as_ba.hours_total, 187.0)
+        for name in (
+            "revenue_total",
+            "cost_total",
+            "margin_pct",
+            "target_margin_pct",
+            "needs_finance_approval",
+        ):
             with self.subTest(field=name), self.assertRaises(AccessError):
                 as_ba.read([name])
-        with self.assertRaises(AccessError):
-            as_ba.line_ids.read(["cost_rate"])
+        for name in ("bill_rate", "card_bill_rate", "revenue", "cost_rate", "cost"):
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                as_ba.line_ids.read([name])
 
         # The BA submits; the manager gets an activity and approves.
         as_ba.action_submit()
@@ -196,7 +204,7 @@ class TestEngagementEstimate(EstimateCommon):
         # The SOW is printed from the approved estimate: scope, price, no cost.
         html = (
             self.env["ir.actions.report"]
-            .with_user(self.pm)
+            .with_user(self.manager)
             ._render_qweb_html(
                 "engagement_management.engagement_estimate_sow_report", estimate.ids
             )[0]
@@ -238,7 +246,7 @@ class TestEngagementEstimate(EstimateCommon):
     def test_under_the_target_margin_two_other_people_approve(self):
         # Development sold at 65 an hour: 15 500 of revenue for 11 100 of cost, 28.4 %.
         estimate = self._new_estimate()
-        estimate.line_ids[1].with_user(self.ba).write(
+        estimate.line_ids[1].with_user(self.manager).write(
             {"bill_rate": 65.0, "rate_override_reason": "Strategic account"}
         )
         self.assertAlmostEqual(estimate.margin_pct, 4400.0 / 15500.0 * 100.0)
@@ -260,7 +268,7 @@ class TestEngagementEstimate(EstimateCommon):
             {"name": "Second", "partner_id": self.customer.id, "business_analyst_id": self.ba.id}
         )
         second = self._new_estimate(lead=lead)
-        second.line_ids[1].with_user(self.ba).write(
+        second.line_ids[1].with_user(self.manager).write(
             {"bill_rate": 65.0, "rate_override_reason": "Strategic account"}
         )
         second.with_user(self.ba).action_submit()
@@ -279,21 +287,68 @@ class TestEngagementEstimate(EstimateCommon):
             {"bill_rate": 65.0, "rate_override_reason": "Strategic account"}
         )
         estimate.with_user(self.manager).action_submit()
-        with self.assertRefused(UserError, "other than the one who submitted it"):
+        with self.assertRefused(UserError, "another person approves it"):
             estimate.with_user(self.manager).action_approve()
         self.assertFalse(estimate.manager_approved_by_id)
 
+    def test_who_submitted_it_does_not_approve_it_on_target_either(self):
+        # At the target one approval is enough, and it is still another person's: the
+        # rule of change orders (engagement.approval.mixin).
+        other_manager = new_test_user(
+            self.env,
+            "em_other_manager",
+            groups="engagement_management.group_engagement_manager",
+            name="Omar Other Manager",
+        )
+        estimate = self._new_estimate(user=self.manager)
+        self.assertFalse(estimate.needs_finance_approval)
+        estimate.with_user(self.manager).action_submit()
+        with self.assertRefused(UserError, "another person approves it"):
+            estimate.with_user(self.manager).action_approve()
+        self.assertEqual(estimate.state, "submitted")
+        self.assertFalse(estimate.manager_approved_by_id)
+        estimate.with_user(other_manager).action_approve()
+        self.assertEqual(
+            (estimate.state, estimate.manager_approved_by_id), ("approved", other_manager)
+        )
+
     def test_a_new_version_supersedes_the_approved_one_once_approved(self):
-        first = self._approve(self._new_estimate())
+        first = self._new_estimate()
+        # The manager raised the target for this customer and sold development cheaper,
+        # saying why.
+        first.with_user(self.manager).target_margin_pct = 45.0
+        first.line_ids[1].with_user(self.manager).write(
+            {"bill_rate": 95.0, "cost_rate": 55.0, "rate_override_reason": "Volume"}
+        )
+        first.with_user(self.ba).action_submit()
+        first.with_user(self.manager).action_approve()
+        first.with_user(self.finance).action_approve()
+        self.assertEqual(first.state, "approved")
         action = first.with_user(self.ba).action_new_version()
         second = self.Estimate.browse(action["res_id"])
         self.assertEqual((second.version, second.state, second.previous_id), (2, "draft", first))
-        self.assertEqual(len(second.line_ids), 3)
+        # The revision starts from what was approved: its settings and its breakdown.
+        fields_ = ["target_margin_pct", "contingency_pct", "rate_card_id", "billing_type"]
+        fields_ += ["assumptions", "exclusions", "currency_id", "revenue_total", "cost_total"]
+        self.assertEqual(
+            {name: second[name] for name in fields_}, {name: first[name] for name in fields_}
+        )
+        self.assertEqual(second.target_margin_pct, 45.0)
+        self.assertTrue(second.needs_finance_approval)
+        line_fields = ["phase", "name", "role_id", "hours", "bill_rate", "cost_rate"]
+        line_fields += ["rate_override_reason", "revenue", "cost"]
+        self.assertEqual(
+            [[line[name] for name in line_fields] for line in second.line_ids],
+            [[line[name] for name in line_fields] for line in first.line_ids],
+        )
+        self.assertEqual(second.line_ids[1].bill_rate, 95.0)
         self.assertEqual(first.state, "approved")
         with self.assertRefused(UserError, "already being revised"):
             first.with_user(self.ba).action_new_version()
         second.line_ids[2].with_user(self.ba).hours = 80.0
         self._approve(second)
+        self.assertEqual(first.state, "approved", "the second still waits for Finance")
+        second.with_user(self.finance).action_approve()
         self.assertEqual(first.state, "superseded")
         self.assertEqual(self.lead._get_approved_estimate(), second)
         self.assertEqual(second.hours_total, 220.0)
@@ -334,7 +389,7 @@ class TestEngagementEstimate(EstimateCommon):
         estimate = self._new_estimate()
         self.assertEqual(estimate.rate_card_id, vip)
         self.assertEqual(estimate.line_ids[1].bill_rate, 90.0)
-        self.assertEqual(
+        line = (
             estimate.line_ids[0]
             .with_user(self.ba)
             .create(
@@ -346,7 +401,6 @@ class TestEngagementEstimate(EstimateCommon):
                     "hours": 10.0,
                 }
             )
-            .revenue,
-            900.0,
         )
+        self.assertEqual(line.with_env(self.env).revenue, 900.0)
         self.assertEqual(estimate.line_ids.mapped("phase"), ["Discovery", "Build", "Build", "Run"])

@@ -178,3 +178,141 @@ class TestEngagementEstimateAttacker(EstimateCommon):
         self.assertEqual(self.Estimate.search_count([]), before)
         self.assertFalse(self.Estimate.search([("engagement_id", "=", other.id)]))
         self.assertFalse(self.draft.engagement_id)
+
+    def test_the_pm_and_ba_learn_nothing_of_the_margin_by_varying_the_estimate(self):
+        # The target for this customer is above the estimate's margin (41.6 %): the flag
+        # is up, and a BA who could read it could find the cost by bisection.
+        self.env.cr.precommit.run()  # the draft's creation is behind us: changes are tracked
+        self.draft.with_user(self.manager).target_margin_pct = 45.0
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # the chatter's tracking, as at the commit
+        self.draft.invalidate_recordset(["message_ids"])
+        self.assertTrue(self.draft.needs_finance_approval)
+        flags = ["needs_finance_approval", "margin_pct", "revenue_total", "cost_total"]
+        for user in (self.ba, self.pm):
+            as_user = self.draft.with_user(user)
+            Estimate = self.Estimate.with_user(user)
+            for name in flags:
+                with self.subTest(user=user.name, field=name):
+                    with self.assertRaises(AccessError):
+                        as_user.read([name])
+                    with self.assertRaises(AccessError):
+                        Estimate.search_read([(name, "!=", False)], ["id"])
+                    with self.assertRaises(AccessError):
+                        Estimate.search_count([(name, "=", True)])
+                    with self.assertRaises(AccessError):
+                        Estimate.formatted_read_group([], [name], ["__count"])
+                    # The form's onchange, asked for the field while the BA edits.
+                    with self.assertRaises(AccessError):
+                        as_user.onchange(
+                            {"contingency_pct": 12.0},
+                            ["contingency_pct"],
+                            {name: {}, "contingency_pct": {}},
+                        )
+                    self.assertNotIn(name, Estimate.fields_get())
+            # Nor from the lines, nor the form's and list's own columns and filters.
+            for name in ("bill_rate", "card_bill_rate", "revenue", "cost_rate", "cost"):
+                with self.subTest(user=user.name, line_field=name):
+                    with self.assertRaises(AccessError):
+                        self.draft.line_ids.with_user(user).read([name])
+                    with self.assertRaises(AccessError):
+                        self.env["engagement.estimate.line"].with_user(user).search(
+                            [(name, ">", 0)]
+                        )
+            views = Estimate.get_views(
+                [(False, kind) for kind in ("form", "list", "search", "pivot", "graph")]
+            )
+            for view_type, view in views["views"].items():
+                hidden = (
+                    "needs_finance_approval",
+                    "revenue_total",
+                    "cost_total",
+                    "bill_rate",
+                    "under_target",
+                )
+                for name in hidden:
+                    with self.subTest(user=user.name, view=view_type, name=name):
+                        self.assertNotIn(f'"{name}"', view["arch"])
+        # The target Finance set is tracked for Finance's eyes only.
+        tracking = self.draft.message_ids.sudo().tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "target_margin_pct"
+        )
+        self.assertTrue(tracking)
+        self.assertFalse(tracking._filter_has_field_access(self.env(user=self.ba)))
+        self.assertTrue(tracking._filter_has_field_access(self.env(user=self.manager)))
+        self.assertEqual(self.draft.target_margin_pct, 45.0)
+
+    def test_the_estimate_s_price_is_read_by_who_reads_the_baseline(self):
+        # Approved, the revenue is the engagement's baseline revenue, which the PM and
+        # the BA may not read there: they read it nowhere else.
+        engagement = self._create_engagement(lead_id=self.lead.id)
+        self.approved.with_context(tracking_disable=True)._workflow_write(
+            {"engagement_id": engagement.id}
+        )
+        self.approved._apply_to_engagement()
+        self.assertEqual(engagement.budget_revenue, self.approved.revenue_total)
+        for user in (self.pm, self.ba):
+            with self.subTest(user=user.name):
+                with self.assertRaises(AccessError):
+                    engagement.with_user(user).read(["budget_revenue"])
+                with self.assertRaises(AccessError):
+                    self.approved.with_user(user).read(["revenue_total"])
+                with self.assertRaises(AccessError):
+                    self.card.line_ids.with_user(user).read(["bill_rate"])
+                # Nor from the SOW, which prints the price.
+                with self.assertRefused(AccessError, "read the price"):
+                    self.approved.with_user(user).action_print_sow()
+                with self.assertRaises(AccessError):
+                    self.env["ir.actions.report"].with_user(user)._render_qweb_html(
+                        "engagement_management.engagement_estimate_sow_report", self.approved.ids
+                    )
+        self.assertEqual(engagement.estimate_id, self.approved)
+        self.assertTrue(self.approved.with_user(self.manager).action_print_sow())
+        self.assertEqual(self.approved.with_user(self.finance).revenue_total, 20900.0)
+
+    def test_only_finance_lowers_the_target_margin(self):
+        # A manager who lowered the target would approve alone what Finance must approve.
+        self.draft.line_ids[1].with_user(self.manager).write(
+            {"bill_rate": 65.0, "rate_override_reason": "Strategic account"}
+        )
+        self.assertTrue(self.draft.needs_finance_approval)
+        with self.assertRefused(AccessError, "Only Finance lowers the target margin"):
+            self.draft.with_user(self.manager).write({"target_margin_pct": 10.0})
+        with self.assertRefused(AccessError, "Only Finance lowers the target margin"):
+            self.Estimate.with_user(self.manager).create(
+                {"lead_id": self.lead.id, "target_margin_pct": 0.0, "line_ids": self._breakdown()}
+            )
+        # The form sends the default back: that is no change; raising it is the manager's.
+        same = self.Estimate.with_user(self.manager).create(
+            {"lead_id": self.lead.id, "target_margin_pct": 30.0, "name": "Same target"}
+        )
+        self.assertEqual(same.target_margin_pct, 30.0)
+        same.with_user(self.manager).target_margin_pct = 35.0
+        self.assertEqual(same.target_margin_pct, 35.0)
+        self.assertEqual(self.draft.target_margin_pct, 30.0)
+        self.assertTrue(self.draft.needs_finance_approval)
+        # Finance (here the administrator, who may write the estimate) lowers it.
+        self.draft.with_user(self.admin).write({"target_margin_pct": 10.0})
+        self.assertFalse(self.draft.needs_finance_approval)
+
+    def test_a_manager_does_not_approve_what_they_submitted(self):
+        own = self._new_estimate(user=self.manager, name="Own")
+        own.with_user(self.manager).action_submit()
+        with self.assertRefused(UserError, "another person approves it"):
+            own.with_user(self.manager).action_approve()
+        # nor an administrator (both groups) their own under-target estimate, by any role
+        own_admin = self._new_estimate(user=self.admin, name="Admin's own")
+        own_admin.line_ids[1].with_user(self.admin).write(
+            {"bill_rate": 65.0, "rate_override_reason": "Strategic account"}
+        )
+        own_admin.with_user(self.admin).action_submit()
+        with self.assertRefused(UserError, "another person approves it"):
+            own_admin.with_user(self.admin).action_approve()
+        own_admin.with_user(self.manager).action_approve()
+        with self.assertRefused(UserError, "another person approves it"):
+            own_admin.with_user(self.admin).action_approve()
+        self.assertEqual(
+            (own.state, own.manager_approved_by_id, own_admin.state),
+            ("submitted", self.env["res.users"], "submitted"),
+        )
+        self.assertFalse(own_admin.finance_approved_by_id)

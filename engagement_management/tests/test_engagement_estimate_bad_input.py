@@ -17,7 +17,7 @@ class TestEngagementEstimateBadInput(EstimateCommon):
         super().setUpClass()
         cls.estimate = cls._new_estimate()
 
-    def _add_line(self, **values):
+    def _add_line(self, user=None, **values):
         vals = {
             "estimate_id": self.estimate.id,
             "phase": "Run",
@@ -26,7 +26,7 @@ class TestEngagementEstimateBadInput(EstimateCommon):
             "hours": 10.0,
         }
         vals.update(values)
-        return self.env["engagement.estimate.line"].with_user(self.ba).create(vals)
+        return self.env["engagement.estimate.line"].with_user(user or self.ba).create(vals)
 
     def assertUnchanged(self):
         self.estimate.invalidate_recordset()
@@ -37,7 +37,7 @@ class TestEngagementEstimateBadInput(EstimateCommon):
         with self.assertRefused(ValidationError, "cannot be negative"):
             self._add_line(hours=-5.0)
         with self.assertRefused(ValidationError, "cannot be negative"):
-            self._add_line(bill_rate=-100.0, rate_override_reason="Discount")
+            self._add_line(self.manager, bill_rate=-100.0, rate_override_reason="Discount")
         with self.assertRefused(ValidationError, "cannot be negative"):
             self.estimate.line_ids[0].with_user(self.ba).write({"hours": -1.0})
         with self.assertRefused(ValidationError, "cannot be negative"):
@@ -54,9 +54,9 @@ class TestEngagementEstimateBadInput(EstimateCommon):
 
     def test_another_rate_needs_a_reason(self):
         with self.assertRefused(ValidationError, "say why"):
-            self._add_line(bill_rate=50.0)
+            self._add_line(self.manager, bill_rate=50.0)
         with self.assertRefused(ValidationError, "say why"):
-            self.estimate.line_ids[1].with_user(self.ba).write({"bill_rate": 50.0})
+            self.estimate.line_ids[1].with_user(self.manager).write({"bill_rate": 50.0})
         with self.assertRefused(ValidationError, "say why"):
             self.estimate.line_ids[1].with_user(self.manager).write({"cost_rate": 10.0})
         self.assertUnchanged()

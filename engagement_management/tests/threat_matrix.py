@@ -28,6 +28,7 @@ WORKFLOW_FIELDS = {
         "previous_id",
         "superseded_by_id",
         "is_current",
+        "estimate_id",
         "signed_by",
         "signed_partner_id",
         "signature",
@@ -148,7 +149,13 @@ INTERNAL_FIELDS = {
         "health",
         "message_follower_ids",
     ),
-    "engagement.deliverable": ("description", "review_state", "reviewed_by_id", "user_id"),
+    "engagement.deliverable": (
+        "description",
+        "review_state",
+        "reviewed_by_id",
+        "user_id",
+        "estimate_id",
+    ),
     "engagement.change.order": ("cost_delta", "rejection_reason", "needs_finance_approval"),
     "engagement.deliverable.type": ("review_group_id",),
     "engagement.raid.item": (

@@ -39,6 +39,9 @@ class EngagementCreateWizard(models.TransientModel):
     template_id = fields.Many2one(
         "engagement.template",
         string="Template",
+        compute="_compute_from_lead",
+        store=True,
+        readonly=False,
         domain="[('company_id', 'in', [company_id, False])]",
     )
     billing_type = fields.Selection(
@@ -89,6 +92,8 @@ class EngagementCreateWizard(models.TransientModel):
             wizard.project_manager_id = values.get("project_manager_id")
             wizard.business_analyst_id = values.get("business_analyst_id")
             wizard.budget_hours = values.get("budget_hours", 0.0)
+            # The template the approved estimate's breakdown came from, else the choice.
+            wizard.template_id = values.get("template_id") or wizard.template_id
             if self.env.user.has_groups(FINANCE_GROUPS):
                 wizard.budget_revenue = values.get("budget_revenue", 0.0)
                 wizard.budget_cost = values.get("budget_cost", 0.0)
