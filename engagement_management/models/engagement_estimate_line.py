@@ -74,21 +74,18 @@ class EngagementEstimateLine(models.Model):
     # and a copy gives the bill rate but not the cost rate.
     @api.depends("role_id", "estimate_id.rate_card_id")
     def _compute_bill_rate(self):
+        # These run when the role or the card changes, and a rate said for one role
+        # does not carry to another: with a reason, a BA (who may not write rates)
+        # would otherwise price an architect at a junior's cost and pass the margin
+        # rule. A create or write that gives a rate keeps it (Odoo protects given
+        # values), with its reason.
         for line in self:
-            if line.rate_override_reason:
-                # A rate said otherwise, with a reason, stays as said.
-                line.bill_rate = line.bill_rate
-            else:
-                line.bill_rate = line._card_line().bill_rate
+            line.bill_rate = line._card_line().bill_rate
 
     @api.depends("role_id", "estimate_id.rate_card_id")
     def _compute_cost_rate(self):
         for line in self:
-            card_rate = line._card_line().cost_rate
-            if line.rate_override_reason:
-                line.cost_rate = line.cost_rate or card_rate
-            else:
-                line.cost_rate = card_rate
+            line.cost_rate = line._card_line().cost_rate
 
     @api.depends("role_id", "estimate_id.rate_card_id")
     def _compute_card_rates(self):

@@ -46,6 +46,37 @@ class TestEngagementEstimateAttacker(EstimateCommon):
         self.assertEqual(self.draft.cost_total, 12210.0)
         self.assertEqual(self.card.line_ids[0].bill_rate, 150.0)
 
+    def test_a_rate_said_for_one_role_does_not_carry_to_another(self):
+        """A BA who may not write rates gives a line a reason, then moves it to a dearer
+        role (or the estimate to another card): the line takes the new role's card
+        rates, not the cheap cost it had, so the margin rule sees the real cost."""
+        Role = self.env["project.role"]
+        junior, architect = Role.create({"name": "Junior"}), Role.create({"name": "Architect"})
+        self.card.write(
+            {
+                "line_ids": [
+                    Command.create({"role_id": junior.id, "bill_rate": 50.0, "cost_rate": 10.0}),
+                    Command.create(
+                        {"role_id": architect.id, "bill_rate": 100.0, "cost_rate": 90.0}
+                    ),
+                ]
+            }
+        )
+        estimate = self._new_estimate(user=self.ba)
+        line = estimate.line_ids[0].with_user(self.ba)
+        line.write({"role_id": junior.id, "rate_override_reason": "negotiated"})
+        line.write({"role_id": architect.id})
+        line_su = line.sudo()
+        self.assertEqual((line_su.bill_rate, line_su.cost_rate), (100.0, 90.0))
+        # The same through the card: a card of the same company and currency.
+        cheap_card = self.card.copy({"name": "Cheap"})
+        cheap_card.line_ids.filtered(lambda card_line: card_line.role_id == architect).write(
+            {"cost_rate": 5.0, "bill_rate": 100.0}
+        )
+        estimate.with_user(self.ba).write({"rate_card_id": cheap_card.id})
+        estimate.with_user(self.ba).write({"rate_card_id": self.card.id})
+        self.assertEqual(line_su.cost_rate, 90.0)
+
     def test_an_approved_estimate_is_frozen_on_every_path(self):
         as_ba = self.approved.with_user(self.ba)
         line = as_ba.line_ids[0]
