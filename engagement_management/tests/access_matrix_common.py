@@ -241,6 +241,14 @@ class AccessMatrixCommon(EngagementCommon):
         review_line = review_started.line_ids.filtered(
             lambda line: line.engagement_id == engagement
         )
+        review_flagged = Review.create(
+            {"name": "May", "date_from": "2025-05-01", "date_to": "2025-05-31"}
+        )
+        review_flagged.action_start()
+        review_flagged_line = review_flagged.line_ids.filtered(
+            lambda line: line.engagement_id == engagement
+        )
+        review_flagged_line.action_flag("The WIP is disputed.")
 
         def gate_line(record, xmlid):
             return record.gate_line_ids.filtered(lambda line: line.gate_id == cls.env.ref(xmlid))
@@ -376,6 +384,11 @@ class AccessMatrixCommon(EngagementCommon):
                 "engagement.margin.review.line.action_flag",
                 review_line,
                 comment="The cost looks low.",
+            ),
+            ActionCase(
+                "engagement.margin.review.line.action_exclude_wip",
+                review_flagged_line,
+                reason="Disputed with the customer.",
             ),
             ActionCase(
                 "engagement.stage.override.wizard.action_override",
