@@ -63,6 +63,20 @@ class EngagementDeliverable(models.Model):
         tracking=True,
     )
     date_due = fields.Date(string="Due Date", tracking=True)
+    recognition_pct = fields.Float(
+        string="Revenue Recognised on Signature (%)",
+        tracking=True,
+        help="For an engagement recognising revenue on signed milestones: the share of "
+        "its revised revenue earned once the customer signs this deliverable. Part of "
+        "the terms: it no longer changes once the deliverable goes to review.",
+    )
+    engagement_recognition_method = fields.Selection(
+        related="engagement_id.recognition_method", string="Recognition Method"
+    )
+    _check_recognition_pct = models.Constraint(
+        "CHECK(recognition_pct IS NULL OR (recognition_pct >= 0 AND recognition_pct <= 100))",
+        "A deliverable's revenue recognition share is between 0 and 100 %.",
+    )
     description = fields.Text()
     attachment = fields.Binary(string="Document", attachment=True, copy=True)
     attachment_name = fields.Char(string="File Name")
@@ -159,7 +173,9 @@ class EngagementDeliverable(models.Model):
         return super()._frozen_writable_fields() | {"is_current", "superseded_by_id"}
 
     def _terms_fields(self):
-        return frozenset({"engagement_id", "type_id", "attachment", "attachment_name"})
+        return frozenset(
+            {"engagement_id", "type_id", "attachment", "attachment_name", "recognition_pct"}
+        )
 
     def _terms_editable(self):
         """The document reviewers approved is the one the customer gets: it changes

@@ -52,6 +52,7 @@ class EngagementPortfolioReport(models.Model):
             "health",
             "billing_type",
             "etc_method",
+            "recognition_method",
             "budget_revenue",
             "budget_cost",
             "budget_hours",
@@ -71,6 +72,13 @@ class EngagementPortfolioReport(models.Model):
             "sale_order_line_id",
         ],
         "sale.order": ["engagement_id", "state", "currency_id", "date_order", "amount_untaxed"],
+        "engagement.deliverable": [
+            "engagement_id",
+            "state",
+            "is_current",
+            "recognition_pct",
+            "signed_on",
+        ],
         "sale.order.line": ["state"],
         "res.currency": ["rounding"],
         "res.currency.rate": ["rate", "name", "currency_id", "company_id"],
@@ -276,7 +284,8 @@ class EngagementPortfolioReport(models.Model):
         return SQL(
             """
             SELECT e.id AS engagement_id, %(billing_type)s AS billing_type,
-                   %(etc_method)s AS etc_method, cur.rounding,
+                   %(etc_method)s AS etc_method, %(recognition_method)s AS recognition_method,
+                   COALESCE(ms.share, 0)::float8 AS milestone_share, cur.rounding,
                    %(revised_revenue)s AS revised_revenue,
                    %(revised_cost)s AS revised_cost,
                    COALESCE(%(budget_hours)s, 0) + COALESCE(d.hours, 0) AS revised_hours,
@@ -293,10 +302,13 @@ class EngagementPortfolioReport(models.Model):
               LEFT JOIN (%(actuals)s) a ON a.engagement_id = e.id
               LEFT JOIN (%(changes)s) d ON d.engagement_id = e.id
               LEFT JOIN (%(contracted_sql)s) s ON s.engagement_id = e.id
+              LEFT JOIN (%(milestones)s) ms ON ms.engagement_id = e.id
              WHERE %(filter)s
             """,
             billing_type=term("billing_type"),
             etc_method=term("etc_method"),
+            recognition_method=term("recognition_method"),
+            milestones=self._milestones_sql(engagement_filter),
             budget_hours=term("budget_hours"),
             date_end=term("date_end"),
             revised_revenue=self._round_sql(
@@ -310,6 +322,22 @@ class EngagementPortfolioReport(models.Model):
             actuals=self._actuals_sql(engagement_filter),
             changes=self._changes_sql(engagement_filter),
             contracted_sql=self._contracted_sql(engagement_filter),
+            filter=engagement_filter,
+        )
+
+    @api.model
+    def _milestones_sql(self, engagement_filter, day=None):
+        """``(engagement_id, share)``: the recognition shares (percent) of the signed
+        current deliverables, signed before ``day`` (an SQL date) when given."""
+        return SQL(
+            """
+            SELECT d.engagement_id, SUM(COALESCE(d.recognition_pct, 0)) AS share
+              FROM engagement_deliverable d
+              JOIN engagement_engagement e ON e.id = d.engagement_id
+             WHERE d.state = 'signed' AND d.is_current AND %(day)s AND %(filter)s
+             GROUP BY d.engagement_id
+            """,
+            day=SQL("d.signed_on < %s", day) if day is not None else SQL("TRUE"),
             filter=engagement_filter,
         )
 
@@ -333,9 +361,12 @@ class EngagementPortfolioReport(models.Model):
           (actual cost / progress × (100 − progress); the remaining budget before any
           progress); EAC = actual cost + ETC;
         - forecast margin % = (revised revenue − EAC) / revised revenue × 100;
-        - earned: progress × revised revenue (fixed price, milestones), hours × revised
-          revenue / revised hours (time and materials), contracted revenue (retainer);
-          WIP = earned − invoiced.
+        - earned: recognised progress × revised revenue (fixed price, milestones), hours ×
+          revised revenue / revised hours (time and materials), contracted revenue
+          (retainer); WIP = earned − invoiced. The recognised progress follows the
+          engagement's recognition method: cost-to-cost (actual cost / revised cost),
+          hours (the progress above) or signed milestones (the shares of the signed
+          deliverables), between 0 and 100.
         Money is rounded to the currency; hours and percentages are kept as computed.
         ``keys``: the columns of ``inputs`` that name a row (the burn-up adds its month).
         """
@@ -381,9 +412,15 @@ class EngagementPortfolioReport(models.Model):
                        ELSE GREATEST(i.revised_cost - k.cost, 0)::float8
                        END)::numeric AS etc) t
              CROSS JOIN LATERAL (
+                   SELECT LEAST(GREATEST(CASE
+                       WHEN i.recognition_method = %(by_hours)s THEN p.progress
+                       WHEN i.recognition_method = %(by_milestone)s THEN i.milestone_share
+                       WHEN i.revised_cost > 0 THEN k.cost::float8 / i.revised_cost::float8 * 100
+                       ELSE 0 END, 0), 100)::float8 AS progress) r
+             CROSS JOIN LATERAL (
                    SELECT (CASE
                        WHEN i.billing_type IN ('fixed_price', 'milestone')
-                       THEN p.progress / 100 * i.revised_revenue::float8
+                       THEN r.progress / 100 * i.revised_revenue::float8
                        WHEN i.billing_type = 'time_materials' AND i.revised_hours > 0
                        THEN i.hours_actual * (i.revised_revenue::float8 / i.revised_hours)
                        WHEN i.billing_type = 'retainer' THEN i.revenue_contracted::float8
@@ -400,6 +437,8 @@ class EngagementPortfolioReport(models.Model):
             forecast_margin=round_(SQL("i.revised_revenue - (k.cost + t.etc)")),
             wip=round_(SQL("x.earned - i.revenue_invoiced")),
             burn_rate=money.ETC_BURN_RATE,
+            by_hours=money.RECOGNITION_HOURS,
+            by_milestone=money.RECOGNITION_MILESTONE,
             inputs=inputs,
             keys=SQL(", ").join(SQL("i.%s", SQL.identifier(key)) for key in keys),
         )

@@ -6,6 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from .common import SIGNATURE_PNG
 from .profitability_common import ProfitabilityCommon
 
 MARCH = (date(2025, 3, 1), date(2025, 3, 31))
@@ -19,13 +20,15 @@ class RevenueRecognitionCommon(ProfitabilityCommon):
     """Four engagements besides the scenario's, each with a hand-computed WIP in March 2025
     (company in USD; the figures' rules of the README):
 
-    - *Half done*: fixed price 10,000, 100 h budget, 50 h logged (50 %), 3,000 invoiced
-      (30 %): earned 5,000, WIP 2,000 → debit unbilled 2,000, credit revenue 2,000;
-    - *Billed ahead*: fixed price 20,000, 100 h, 10 h logged, 8,000 invoiced: earned
-      2,000, WIP −6,000 → debit revenue 6,000, credit deferred 6,000;
+    - *Half done* (cost-to-cost, the default): fixed price 10,000, cost budget 5,000,
+      50 h at 50 logged (2,500: 50 %), 3,000 invoiced (30 %): earned 5,000, WIP 2,000 →
+      debit unbilled 2,000, credit revenue 2,000;
+    - *Billed ahead* (by hours): fixed price 20,000, 100 h, 10 h logged, 8,000 invoiced:
+      earned 2,000, WIP −6,000 → debit revenue 6,000, credit deferred 6,000;
     - *T&M*: time and materials 12,000 for 120 h (100 an hour), 30 h logged, 1,000
       invoiced: earned 3,000, WIP 2,000;
-    - *Foreign*: in EUR, fixed price 10,000 EUR, 100 h, 50 h logged, nothing invoiced:
+    - *Foreign* (by hours): in EUR, fixed price 10,000 EUR, 100 h, 50 h logged, nothing
+      invoiced:
       WIP 5,000 EUR; the rate moves from 0.75 to 0.8 EUR per USD on 20 March, so the
       entry on 31 March is 5,000 / 0.8 = 6,250.00 USD.
     """
@@ -46,13 +49,13 @@ class RevenueRecognitionCommon(ProfitabilityCommon):
             "Half done", "fixed_price", 10000.0, 100.0, 50.0, 3000.0
         )
         cls.billed_ahead = cls._recognition_engagement(
-            "Billed ahead", "fixed_price", 20000.0, 100.0, 10.0, 8000.0
+            "Billed ahead", "fixed_price", 20000.0, 100.0, 10.0, 8000.0, method="hours"
         )
         cls.time_materials = cls._recognition_engagement(
             "Time and materials", "time_materials", 12000.0, 120.0, 30.0, 1000.0
         )
         cls.foreign = cls._recognition_engagement(
-            "Foreign", "fixed_price", 10000.0, 100.0, 50.0, 0.0, currency=cls.eur
+            "Foreign", "fixed_price", 10000.0, 100.0, 50.0, 0.0, currency=cls.eur, method="hours"
         )
         cls.ours = cls.half_done | cls.billed_ahead | cls.time_materials | cls.foreign
         cls.unbilled = cls.company.engagement_unbilled_account_id
@@ -63,6 +66,8 @@ class RevenueRecognitionCommon(ProfitabilityCommon):
     @classmethod
     def _recognition_engagement(cls, name, billing_type, revenue, hours, logged, invoiced, **kw):
         values = {"currency_id": kw["currency"].id} if kw.get("currency") else {}
+        if kw.get("method"):
+            values["recognition_method"] = kw["method"]
         engagement = cls._create_engagement(
             name=name,
             billing_type=billing_type,
@@ -180,6 +185,29 @@ class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
                 "Billed ahead": -6000.0,
                 "Time and materials": 2000.0,
                 "Foreign": 5000.0,
+            },
+        )
+
+    @freeze_time(CLOSE_DAY)
+    def test_by_signed_milestones_revenue_is_earned_when_the_customer_signs(self):
+        self.half_done.recognition_method = "milestone"
+        self.assertEqual(self.half_done.wip_amount, -3000.0)  # nothing signed yet
+        deliverable = self._make_deliverable(
+            self.half_done,
+            "engagement_management.engagement_deliverable_type_acceptance",
+            recognition_pct=40.0,
+        )
+        deliverable.action_submit()
+        self.assertEqual(self.half_done.wip_amount, -3000.0)  # sent, not signed
+        deliverable.sudo().action_sign("Carla Customer", signature=SIGNATURE_PNG)
+        self.assertEqual(self.half_done.wip_amount, 1000.0)  # 40 % of 10,000 − 3,000
+        review = self._review()
+        review.action_close()
+        self.assertEqual(
+            self._entry(self._line(review, self.half_done).wip_move_id),
+            {
+                (self.unbilled, 1000.0, 0.0, 1000.0, "USD"),
+                (self.revenue, 0.0, 1000.0, -1000.0, "USD"),
             },
         )
 
