@@ -126,6 +126,9 @@ class EngagementPortfolioReport(models.Model):
         string="Forecast Margin (%)", readonly=True, aggregator="avg"
     )
     wip_amount = fields.Monetary(string="WIP (Unbilled)", readonly=True)
+    backlog = fields.Monetary(
+        readonly=True, help="Contracted revenue not earned yet: what remains to recognise."
+    )
     forecast_below_target = fields.Boolean(
         string="Forecast Under Target",
         readonly=True,
@@ -366,7 +369,8 @@ class EngagementPortfolioReport(models.Model):
           (retainer); WIP = earned − invoiced. The recognised progress follows the
           engagement's recognition method: cost-to-cost (actual cost / revised cost),
           hours (the progress above) or signed milestones (the shares of the signed
-          deliverables), between 0 and 100.
+          deliverables), between 0 and 100;
+        - backlog: contracted revenue − earned, not below 0.
         Money is rounded to the currency; hours and percentages are kept as computed.
         ``keys``: the columns of ``inputs`` that name a row (the burn-up adds its month).
         """
@@ -396,7 +400,8 @@ class EngagementPortfolioReport(models.Model):
                         ELSE (i.revised_revenue - (k.cost + t.etc))::float8
                              / i.revised_revenue::float8 * 100
                    END AS forecast_margin_pct,
-                   %(wip)s AS wip_amount
+                   %(wip)s AS wip_amount,
+                   %(backlog)s AS backlog
               FROM (%(inputs)s) i
              CROSS JOIN LATERAL (
                    SELECT (i.cost_labour + i.cost_bills + i.cost_expenses)::numeric AS cost) k
@@ -436,6 +441,7 @@ class EngagementPortfolioReport(models.Model):
             eac_cost=round_(SQL("k.cost + t.etc")),
             forecast_margin=round_(SQL("i.revised_revenue - (k.cost + t.etc)")),
             wip=round_(SQL("x.earned - i.revenue_invoiced")),
+            backlog=round_(SQL("GREATEST(i.revenue_contracted - x.earned, 0)")),
             burn_rate=money.ETC_BURN_RATE,
             by_hours=money.RECOGNITION_HOURS,
             by_milestone=money.RECOGNITION_MILESTONE,
@@ -462,7 +468,7 @@ class EngagementPortfolioReport(models.Model):
             """,
                 columns=SQL(", ").join(
                     SQL("f.%s", SQL.identifier(name))
-                    for name in (*FIGURE_FIELDS, "forecast_margin")
+                    for name in (*FIGURE_FIELDS, "forecast_margin", "backlog")
                 ),
                 figures=self._derived_sql(self._inputs_sql(engagement_filter)),
                 filter=engagement_filter,

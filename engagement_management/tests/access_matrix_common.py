@@ -141,6 +141,7 @@ class AccessMatrixCommon(EngagementCommon):
             "engagement.burnup.report": cls.env["engagement.burnup.report"].search(
                 [("engagement_id", "=", engagement.id)], limit=1
             ),
+            "engagement.revenue.forecast": cls._forecast_sample(engagement),
             "engagement.rate.card": card,
             "engagement.rate.card.line": card.line_ids,
             "engagement.estimate": estimate,
@@ -155,6 +156,27 @@ class AccessMatrixCommon(EngagementCommon):
                 }
             ),
         }
+
+    @classmethod
+    def _forecast_sample(cls, engagement):
+        """A month of the engagement's revenue forecast: a backlog needs contracted
+        revenue, here an applied change order, written as the workflow writes it."""
+        cls.env["engagement.change.order"]._workflow().create(
+            {
+                "engagement_id": engagement.id,
+                "title": "Contracted scope",
+                "description": "Contracted scope",
+                "reason": "Access matrix set-up",
+                "revenue_delta": 5000.0,
+                "state": "applied",
+                "applied_on": "2025-01-15 09:00:00",
+            }
+        )
+        forecast = cls.env["engagement.revenue.forecast"].search(
+            [("engagement_id", "=", engagement.id)], limit=1
+        )
+        assert forecast, "the sample engagement has a backlog to forecast"
+        return forecast
 
     @classmethod
     def _matrix_estimate(cls, engagement, bill_rate=100.0):
