@@ -321,6 +321,14 @@ class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
             "march": Report._period_rows(engagements.ids, *MARCH),
             "april": Report._period_rows(engagements.ids, *APRIL),
         }
+        # A distribution model for the customer would put any new line of theirs on an
+        # engagement's account: the entries must not take it.
+        self.env["account.analytic.distribution.model"].create(
+            {
+                "partner_id": self.customer.id,
+                "analytic_distribution": {str(self.half_done.project_id.account_id.id): 100},
+            }
+        )
         review = self._review()
         review.action_close()
         lines = review.with_env(self.env).line_ids
@@ -436,6 +444,9 @@ class TestEngagementRevenueRecognitionAttacker(RevenueRecognitionCommon):
 
     @freeze_time(CLOSE_DAY)
     def test_an_open_review_line_is_not_excluded_through_a_write_or_a_context(self):
+        self.tax = self.env["account.tax"].create(
+            {"name": "Sneaky 10 %", "amount": 10.0, "type_tax_use": "sale"}
+        )
         review = self._review(decide=False)
         line = self._line(review, self.half_done)
         with self.assertRaises(UserError):
@@ -463,6 +474,7 @@ class TestEngagementRevenueRecognitionAttacker(RevenueRecognitionCommon):
             default_auto_post="no",
             default_date="2025-05-01",
             default_analytic_distribution={str(self.account.id): 100.0},
+            default_tax_ids=[Command.set(self.tax.ids)],
             default_journal_id=self.env["account.journal"]
             .search([("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1)
             .id,
@@ -472,6 +484,8 @@ class TestEngagementRevenueRecognitionAttacker(RevenueRecognitionCommon):
         self.assertEqual(line.wip_move_id.date, MARCH[1])
         self.assertEqual(line.wip_move_id.journal_id, self.journal)
         self.assertFalse(line.wip_move_id.line_ids.analytic_line_ids)
+        self.assertFalse(line.wip_move_id.line_ids.tax_ids)
+        self.assertEqual(len(line.wip_move_id.line_ids), 2)
         self.assertEqual(line.wip_reversal_move_id.state, "posted")
 
     @freeze_time(CLOSE_DAY)
@@ -497,21 +511,94 @@ class TestEngagementRevenueRecognitionAttacker(RevenueRecognitionCommon):
             company_id=company_b.id,
             company_ids=[Command.set(company_b.ids)],
         )
+        # A retainer of company B: earned is what is contracted (an applied change order).
+        retainer = (
+            self.env["engagement.engagement"]
+            .with_company(company_b)
+            .create(
+                {
+                    "name": "Retainer B",
+                    "company_id": company_b.id,
+                    "partner_id": self.customer_b.id,
+                    "user_id": self.manager_b.id,
+                    "billing_type": "retainer",
+                    "budget_revenue": 4000.0,
+                }
+            )
+        )
+        self.env["engagement.change.order"]._workflow().create(
+            {
+                "engagement_id": retainer.id,
+                "title": "Monthly support",
+                "description": "Monthly support",
+                "reason": "Retainer",
+                "revenue_delta": 4000.0,
+                "state": "applied",
+                "applied_on": "2025-03-02 09:00:00",
+            }
+        )
+        company_b.engagement_revenue_recognition = True
         review_b = (
             self.env["engagement.margin.review"]
             .with_user(finance_b)
             .create({"name": "March B", "date_from": MARCH[0], "date_to": MARCH[1]})
         )
         review_b.action_start()
-        self.assertFalse(
-            review_b.line_ids
-            & self.env["engagement.margin.review.line"].search(
-                [("engagement_id", "in", self.ours.ids)]
+        self.assertEqual(review_b.line_ids.engagement_id, retainer)
+        review_b.line_ids.action_approve()
+        # Company B has no chart of accounts of its own: nothing to default to.
+        with self.assertRefused(UserError, "Retainer B") as refusal:
+            review_b.action_close()
+        self.assertIn("Unbilled Revenue Account", str(refusal.exception))
+        self.assertEqual(review_b.state, "in_progress")
+
+        def account(code, name, account_type):
+            return self.env["account.account"].create(
+                {
+                    "code": code,
+                    "name": name,
+                    "account_type": account_type,
+                    "company_ids": [Command.set(company_b.ids)],
+                }
             )
+
+        company_b.write(
+            {
+                "engagement_wip_journal_id": self.env["account.journal"]
+                .create(
+                    {"name": "WIP B", "code": "WIPB", "type": "general", "company_id": company_b.id}
+                )
+                .id,
+                "engagement_unbilled_account_id": account("B123", "Unbilled B", "asset_current").id,
+                "engagement_deferred_account_id": account(
+                    "B212", "Deferred B", "liability_current"
+                ).id,
+                "engagement_revenue_adjustment_account_id": account(
+                    "B401", "Revenue B", "income"
+                ).id,
+            }
         )
         review = self._review()
+        self.assertNotIn(retainer, review.line_ids.engagement_id)
         review.action_close()
+        review_b.action_close()
+        line_b = review_b.with_env(self.env).line_ids
+        self.assertEqual(line_b.wip_amount, 4000.0)
+        moves_b = line_b.wip_move_id | line_b.wip_reversal_move_id
+        self.assertEqual(moves_b.company_id, company_b)
+        self.assertEqual(moves_b.journal_id, company_b.engagement_wip_journal_id)
+        self.assertEqual(
+            self._entry(line_b.wip_move_id),
+            {
+                (company_b.engagement_unbilled_account_id, 4000.0, 0.0, 4000.0, "USD"),
+                (company_b.engagement_revenue_adjustment_account_id, 0.0, 4000.0, -4000.0, "USD"),
+            },
+        )
         lines = review.with_env(self.env).line_ids
         moves = lines.wip_move_id | lines.wip_reversal_move_id
         self.assertEqual(moves.company_id, self.company)
-        self.assertEqual(moves.line_ids.account_id.company_ids & company_b, company_b.browse())
+        self.assertFalse(moves.line_ids.account_id.company_ids & company_b)
+        # Nobody of B reads A's review, nor A of B's.
+        reviews = self.env["engagement.margin.review"]
+        self.assertFalse(reviews.with_user(finance_b).search([("id", "=", review.id)]))
+        self.assertFalse(reviews.with_user(self.finance).search([("id", "=", review_b.id)]))
