@@ -157,6 +157,17 @@ class RevenueRecognitionCommon(ProfitabilityCommon):
 class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
     """Finance closes March: the WIP reaches the ledger, and April takes it back."""
 
+    def test_the_settings_say_what_another_chart_must_choose(self):
+        settings = self.env["res.config.settings"].with_company(self.company_b).create({})
+        self.assertEqual(
+            settings.engagement_revenue_recognition_missing,
+            "Revenue Recognition Journal, Unbilled Revenue Account, Deferred Revenue "
+            "Account, Revenue Adjustment Account",
+        )
+        self.assertFalse(
+            self.env["res.config.settings"].create({}).engagement_revenue_recognition_missing
+        )
+
     def test_the_generic_chart_comes_with_the_journal_and_accounts(self):
         self.assertEqual(self.company.chart_template, "generic_coa")
         chart = self.env["account.chart.template"].with_company(self.company)
@@ -199,6 +210,11 @@ class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
         )
         deliverable.action_submit()
         self.assertEqual(self.half_done.wip_amount, -3000.0)  # sent, not signed
+        # The share is part of the terms the customer signs: frozen once sent.
+        for user in (self.pm, self.manager, self.finance):
+            with self.assertRaises(UserError):
+                deliverable.with_user(user).write({"recognition_pct": 100.0})
+        self.assertEqual(deliverable.recognition_pct, 40.0)
         deliverable.sudo().action_sign("Carla Customer", signature=SIGNATURE_PNG)
         self.assertEqual(self.half_done.wip_amount, 1000.0)  # 40 % of 10,000 − 3,000
         review = self._review()
