@@ -72,11 +72,12 @@ class TestEngagementRevenueForecast(EngagementCommon):
             )
         return engagement
 
-    def _forecast(self, user=None):
+    def _forecast(self, user=None, engagements=None):
         Forecast = self.env["engagement.revenue.forecast"].with_user(user or self.manager)
+        engagements = engagements or self.ours
         return {
             (row.engagement_id.name, row.date.isoformat()): row.amount
-            for row in Forecast.search([("engagement_id", "in", self.ours.ids)])
+            for row in Forecast.search([("engagement_id", "in", engagements.ids)])
         }
 
     def test_the_backlog_is_spread_over_the_months_left(self):
@@ -95,6 +96,36 @@ class TestEngagementRevenueForecast(EngagementCommon):
                 ("Started", "2025-04-01"): 3000.0,
                 ("Started", "2025-05-01"): 3000.0,
             },
+        )
+
+    def test_a_project_plan_spreads_the_backlog_by_its_allocated_hours(self):
+        planned = self._contracted("Planned", 6000.0, "2025-12-31")
+        project = self.env["project.project"].create(
+            {"name": "Planned", "partner_id": self.customer.id}
+        )
+        planned.project_id = project
+
+        def task(hours, deadline, **values):
+            return self.env["project.task"].create(
+                {
+                    "name": f"{hours} h",
+                    "project_id": project.id,
+                    "allocated_hours": hours,
+                    "date_deadline": deadline,
+                    **values,
+                }
+            )
+
+        task(10.0, "2025-03-20 12:00:00")  # late: this month
+        design = task(20.0, "2025-05-15 12:00:00")
+        task(30.0, "2025-07-02 12:00:00")
+        task(100.0, "2025-06-10 12:00:00", state="1_done")  # done: no revenue to come
+        task(50.0, "2025-06-10 12:00:00", parent_id=design.id)  # in its parent's hours
+        forecast = {
+            month: amount for (__, month), amount in self._forecast(engagements=planned).items()
+        }
+        self.assertDictEqual(
+            forecast, {"2025-04-01": 1000.0, "2025-05-01": 2000.0, "2025-07-01": 3000.0}
         )
 
     def test_the_portfolio_shows_the_backlog_the_forecast_spreads(self):
