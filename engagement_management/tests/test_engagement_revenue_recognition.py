@@ -279,6 +279,13 @@ class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
                 {(ml.account_id, ml.debit, ml.credit) for ml in reversal.line_ids},
                 {(ml.account_id, ml.credit, ml.debit) for ml in line.wip_move_id.line_ids},
             )
+        # The printed review names the entry, for Finance, who cannot open it.
+        html, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.finance)
+            ._render_qweb_html("engagement_management.engagement_margin_review_report", review.ids)
+        )
+        self.assertIn(half.wip_move_id.name, html.decode())
         # Nothing is left on either account the next day.
         self.assertEqual(self._balance(self.unbilled, date(2025, 4, 1)), 0.0)
         self.assertEqual(self._balance(self.deferred, date(2025, 4, 1)), 0.0)
