@@ -367,6 +367,8 @@ class EngagementEngagement(models.Model):
         required=True,
         default=money.RECOGNITION_COST,
         tracking=True,
+        # Finance's policy: a PM choosing it would choose the revenue Finance posts.
+        groups=FINANCE_GROUPS,
         help="How a fixed-price or milestone engagement earns its revised revenue (WIP is "
         "earned minus invoiced). Cost-to-cost: actual cost / revised cost. Hours: hours "
         "booked / revised hours (cost without an hours budget), the progress shown. Signed "

@@ -1,3 +1,4 @@
+import base64
 from datetime import date
 
 from freezegun import freeze_time
@@ -510,6 +511,38 @@ class TestEngagementRevenueRecognitionAttacker(RevenueRecognitionCommon):
         self.assertFalse(line.wip_move_id.line_ids.tax_ids)
         self.assertEqual(len(line.wip_move_id.line_ids), 2)
         self.assertEqual(line.wip_reversal_move_id.state, "posted")
+
+    def test_the_pm_does_not_choose_the_revenue_finance_posts(self):
+        engagement = self.half_done.with_user(self.pm)
+        with self.assertRaises(AccessError):
+            engagement.write({"recognition_method": "milestone"})
+        with self.assertRaises(AccessError):
+            engagement.read(["recognition_method"])
+        Deliverable = self.env["engagement.deliverable"].with_user(self.pm)
+        values = {
+            "engagement_id": self.half_done.id,
+            "type_id": self.env.ref(
+                "engagement_management.engagement_deliverable_type_acceptance"
+            ).id,
+            "name": "Acceptance",
+            "attachment": base64.b64encode(b"%PDF-1.4 Acceptance v1"),
+            "attachment_name": "acceptance.pdf",
+        }
+        with self.assertRaises(AccessError):
+            Deliverable.create({**values, "recognition_pct": 100.0})
+        draft = Deliverable.create(values)
+        with self.assertRaises(AccessError):
+            draft.write({"recognition_pct": 100.0})
+        self.assertEqual(draft.recognition_pct, 0.0)
+        self.assertEqual(self.half_done.recognition_method, "cost")
+        # The engagement's manager sets both; the PM's new version keeps the share.
+        self.half_done.with_user(self.manager).recognition_method = "milestone"
+        draft.with_user(self.manager).recognition_pct = 60.0
+        draft.with_user(self.pm).action_submit()
+        new_version = self.env["engagement.deliverable"].browse(
+            draft.with_user(self.pm).action_new_version()["res_id"]
+        )
+        self.assertEqual(new_version.recognition_pct, 60.0)
 
     @freeze_time(CLOSE_DAY)
     def test_managers_read_the_schedule_others_nothing(self):
