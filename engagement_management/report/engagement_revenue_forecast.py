@@ -85,24 +85,24 @@ class EngagementRevenueForecast(models.Model):
         # every month from this one to the revised end date's, equally.
         months = SQL(
             """
-            SELECT f.engagement_id, f.backlog, plan.month, plan.weight
-              FROM (%(figures)s) f
-              JOIN (%(plan)s) plan ON plan.engagement_id = f.engagement_id
-             WHERE f.backlog > 0
-            UNION ALL
-            SELECT f.engagement_id, f.backlog,
-                   (%(this_month)s::date + (m.position - 1) * interval '1 month')::date, 1.0
+            SELECT f.engagement_id, f.backlog, mw.month, mw.weight
               FROM (%(figures)s) f
              CROSS JOIN LATERAL (
-                   SELECT GREATEST(1, LEAST(999, COALESCE(
-                       (EXTRACT(YEAR FROM age(date_trunc('month', f.revised_date_end),
-                                              %(this_month)s::date)) * 12
-                        + EXTRACT(MONTH FROM age(date_trunc('month', f.revised_date_end),
-                                                 %(this_month)s::date)))::int + 1,
-                       1))) AS months) n
-             CROSS JOIN LATERAL generate_series(1, n.months) AS m(position)
+                   SELECT p.month, p.weight
+                     FROM (%(plan)s) p
+                    WHERE p.engagement_id = f.engagement_id
+                   UNION ALL
+                   SELECT (%(this_month)s::date + (m.position - 1) * interval '1 month')::date,
+                          1.0
+                     FROM generate_series(1, GREATEST(1, LEAST(999, COALESCE(
+                              (EXTRACT(YEAR FROM age(date_trunc('month', f.revised_date_end),
+                                                     %(this_month)s::date)) * 12
+                               + EXTRACT(MONTH FROM age(date_trunc('month', f.revised_date_end),
+                                                        %(this_month)s::date)))::int + 1,
+                              1)))) AS m(position)
+                    WHERE NOT EXISTS (SELECT 1 FROM (%(plan)s) p
+                                       WHERE p.engagement_id = f.engagement_id)) mw
              WHERE f.backlog > 0
-               AND NOT EXISTS (SELECT 1 FROM (%(plan)s) p WHERE p.engagement_id = f.engagement_id)
             """,
             figures=figures,
             plan=self._plan_sql(engagement_filter, this_month),
