@@ -104,9 +104,11 @@ class EngagementMarginReview(models.Model):
                 .sudo()
                 .search([("company_id", "=", review.company_id.id), ("is_closed", "=", False)])
             )
-            period = self.env["engagement.portfolio.report"]._period_rows(
-                engagements.ids, review.date_from, review.date_to
-            )
+            Report = self.env["engagement.portfolio.report"]
+            period = Report._period_rows(engagements.ids, review.date_from, review.date_to)
+            # The figures on the period's last day, by the same definitions: the WIP the
+            # close posts, even when the review starts once the next period has begun.
+            period_end = Report._figures_rows(engagements.ids, as_of=review.date_to)
             self.env["engagement.margin.review.line"].sudo()._workflow().create(
                 [
                     {
@@ -115,6 +117,7 @@ class EngagementMarginReview(models.Model):
                         "currency_id": engagement.currency_id.id,
                         **{name: engagement[name] for name in SNAPSHOT_FIELDS},
                         **period.get(engagement.id, {}),
+                        **self._period_end_values(period_end.get(engagement.id)),
                     }
                     for engagement in engagements
                 ]
@@ -128,6 +131,14 @@ class EngagementMarginReview(models.Model):
                 )
             )
         return True
+
+    @api.model
+    def _period_end_values(self, figures):
+        if not figures:
+            return {}
+        invoiced = float(figures["revenue_invoiced"])
+        wip = float(figures["wip_amount"])
+        return {"wip_invoiced": invoiced, "wip_earned": invoiced + wip, "wip_period_amount": wip}
 
     def action_close(self):
         """Close the review and, with revenue recognition on, post each engagement's WIP
@@ -155,11 +166,12 @@ class EngagementMarginReview(models.Model):
         return True
 
     def _revenue_recognition_lines(self):
-        """The lines whose WIP the close posts: a non-zero WIP, not excluded."""
+        """The lines whose WIP the close posts: a non-zero WIP at the period's end, not
+        excluded."""
         self.ensure_one()
         return self.line_ids.filtered(
             lambda line: (
-                not line.currency_id.is_zero(line.wip_amount)
+                not line.currency_id.is_zero(line.wip_period_amount)
                 and not line.wip_excluded
                 and not line.wip_move_id
             )

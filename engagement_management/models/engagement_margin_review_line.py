@@ -62,11 +62,23 @@ class EngagementMarginReviewLine(models.Model):
         help="A flagged engagement whose WIP the close does not post; the reason says why.",
     )
     wip_exclusion_reason = fields.Text(string="Exclusion Reason", readonly=True)
+    # The figures as they stood on the period's last day: what the close posts, whenever
+    # the review was started (the snapshot above is the figures to date).
+    wip_invoiced = fields.Monetary(
+        string="Invoiced at Period End",
+        readonly=True,
+        help="Invoiced revenue as it stood on the period's last day.",
+    )
     wip_earned = fields.Monetary(
-        string="Earned Revenue",
-        compute="_compute_wip_schedule",
-        store=True,
-        help="Invoiced revenue plus WIP: revenue earned by the billing type's rule.",
+        string="Earned at Period End",
+        readonly=True,
+        help="Revenue earned by the billing type's rule and the recognition method as it "
+        "stood on the period's last day.",
+    )
+    wip_period_amount = fields.Monetary(
+        string="WIP at Period End",
+        readonly=True,
+        help="Earned minus invoiced on the period's last day: what the close posts.",
     )
     wip_posted_amount = fields.Monetary(
         string="Posted (Company Currency)",
@@ -95,10 +107,9 @@ class EngagementMarginReviewLine(models.Model):
         "account.move", string="WIP Reversal", readonly=True, copy=False, index="btree_not_null"
     )
 
-    @api.depends("revenue_invoiced", "wip_amount", "wip_posted_amount")
+    @api.depends("wip_posted_amount")
     def _compute_wip_schedule(self):
         for line in self:
-            line.wip_earned = line.revenue_invoiced + line.wip_amount
             line.wip_unbilled_amount = max(line.wip_posted_amount, 0.0)
             line.wip_deferred_amount = max(-line.wip_posted_amount, 0.0)
 
@@ -119,6 +130,9 @@ class EngagementMarginReviewLine(models.Model):
             "period_revenue",
             "period_cost",
             "period_margin",
+            "wip_invoiced",
+            "wip_earned",
+            "wip_period_amount",
             "wip_excluded",
             "wip_exclusion_reason",
             "wip_posted_amount",
@@ -186,7 +200,8 @@ class EngagementMarginReviewLine(models.Model):
 
     def _wip_move_values(self):
         """``(values of the WIP entry, its amount in the company's currency)``: the WIP
-        on the period's last day, in the engagement's currency as the lines' foreign
+        as it stood on the period's last day (``wip_period_amount``), in the engagement's
+        currency as the lines' foreign
         currency and converted with Odoo's rate of that day. WIP > 0: debit unbilled
         revenue, credit revenue; WIP < 0 (invoiced ahead): debit revenue, credit deferred
         revenue."""
@@ -194,7 +209,7 @@ class EngagementMarginReviewLine(models.Model):
         review = self.review_id
         company = review.company_id
         day = review.date_to
-        amount = self.currency_id.round(self.wip_amount)
+        amount = self.currency_id.round(self.wip_period_amount)
         balance = self.currency_id._convert(amount, company.currency_id, company, day)
         engagement = self.engagement_id
         revenue_account = company.engagement_revenue_adjustment_account_id

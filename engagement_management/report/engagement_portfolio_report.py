@@ -181,10 +181,10 @@ class EngagementPortfolioReport(models.Model):
         )
 
     @api.model
-    def _changes_sql(self, engagement_filter, by_month=False):
+    def _changes_sql(self, engagement_filter, by_month=False, as_of=None):
         """The applied change orders' deltas, each order converted from the currency it
         was agreed in at the date it was applied (by the ``month`` it was applied in,
-        with ``by_month``)."""
+        with ``by_month``; those applied by the day ``as_of`` only, when given)."""
         factor = self._lines._conversion_sql(
             SQL("co.currency_id"),
             SQL("e.currency_id"),
@@ -202,21 +202,22 @@ class EngagementPortfolioReport(models.Model):
               JOIN engagement_engagement e ON e.id = co.engagement_id
               JOIN res_company c ON c.id = e.company_id
              CROSS JOIN LATERAL (SELECT %(factor)s AS factor OFFSET 0) fx
-             WHERE co.state = 'applied' AND %(filter)s
+             WHERE co.state = 'applied' AND %(as_of)s AND %(filter)s
              GROUP BY co.engagement_id %(group_month)s
             """,
             factor=factor,
             filter=engagement_filter,
+            as_of=SQL("co.applied_on::date <= %s", as_of) if as_of else SQL("TRUE"),
             month=SQL("date_trunc('month', co.applied_on)::date AS month,") if by_month else SQL(),
             group_month=SQL(", date_trunc('month', co.applied_on)") if by_month else SQL(),
         )
 
     @api.model
-    def _contracted_sql(self, engagement_filter, by_month=False):
+    def _contracted_sql(self, engagement_filter, by_month=False, as_of=None):
         """Contracted revenue: confirmed orders' untaxed amounts at their order date, and
         the applied change orders whose line no confirmed order carries yet at the date
         they were applied (each amount counted once); by the ``month`` of that date, with
-        ``by_month``."""
+        ``by_month``; dated by the day ``as_of`` only, when given."""
         root = self._lines._root_company_sql("c")
         order_factor = self._lines._conversion_sql(
             SQL("so.currency_id"), SQL("e.currency_id"), root, SQL("so.date_order::date")
@@ -244,8 +245,10 @@ class EngagementPortfolioReport(models.Model):
                  WHERE co.state = 'applied' AND (sol.id IS NULL OR sol.state <> 'sale')
                    AND %(filter)s
               ) amounts
+             WHERE %(as_of)s
              GROUP BY amounts.engagement_id %(group_month)s
             """,
+            as_of=SQL("amounts.day <= %s", as_of) if as_of else SQL("TRUE"),
             month=SQL("date_trunc('month', amounts.day)::date AS month,") if by_month else SQL(),
             group_month=SQL(", date_trunc('month', amounts.day)") if by_month else SQL(),
             order_factor=order_factor,
@@ -254,9 +257,11 @@ class EngagementPortfolioReport(models.Model):
         )
 
     @api.model
-    def _inputs_sql(self, engagement_filter, edits=None):
+    def _inputs_sql(self, engagement_filter, edits=None, as_of=None):
         """What the figures are derived from, one row per engagement: the revised
-        baseline, contracted revenue and the actuals (see :meth:`_derived_sql`).
+        baseline, contracted revenue and the actuals (see :meth:`_derived_sql`); with
+        ``as_of`` (a date), as they stood at the end of that day: the lines, change
+        orders, orders and signatures dated by then (the baseline is the one saved).
 
         ``edits`` (``{engagement_id: {field: value}}`` of :data:`EDITABLE_INPUTS`) stands
         in for the saved values of those engagements: a form being edited shows the
@@ -311,7 +316,10 @@ class EngagementPortfolioReport(models.Model):
             billing_type=term("billing_type"),
             etc_method=term("etc_method"),
             recognition_method=term("recognition_method"),
-            milestones=self._milestones_sql(engagement_filter),
+            milestones=self._milestones_sql(
+                engagement_filter,
+                SQL("(%s::date + 1)", as_of) if as_of else None,
+            ),
             budget_hours=term("budget_hours"),
             date_end=term("date_end"),
             revised_revenue=self._round_sql(
@@ -322,9 +330,11 @@ class EngagementPortfolioReport(models.Model):
             ),
             contracted=self._round_sql(SQL("COALESCE(s.amount, 0)")),
             join=join,
-            actuals=self._actuals_sql(engagement_filter),
-            changes=self._changes_sql(engagement_filter),
-            contracted_sql=self._contracted_sql(engagement_filter),
+            actuals=self._actuals_sql(
+                engagement_filter, SQL("l.date <= %s", as_of) if as_of else None
+            ),
+            changes=self._changes_sql(engagement_filter, as_of=as_of),
+            contracted_sql=self._contracted_sql(engagement_filter, as_of=as_of),
             filter=engagement_filter,
         )
 
@@ -488,16 +498,19 @@ class EngagementPortfolioReport(models.Model):
             self.env[model_name].flush_model(field_names)
 
     @api.model
-    def _figures_rows(self, engagement_ids, edits=None):
+    def _figures_rows(self, engagement_ids, edits=None, as_of=None):
         """``{engagement_id: {figure: value}}`` for these engagements, from the same query
-        as the view, filtered at the source (``edits``: see :meth:`_inputs_sql`)."""
+        as the view, filtered at the source (``edits``, ``as_of``: see
+        :meth:`_inputs_sql`)."""
         if not engagement_ids:
             return {}
         self._flush_sources()
         self._without_jit()
         engagement_filter = SQL("e.id = ANY(%s)", list(engagement_ids))
         rows = self.env.execute_query_dict(
-            self._lines._with_rates(self._derived_sql(self._inputs_sql(engagement_filter, edits)))
+            self._lines._with_rates(
+                self._derived_sql(self._inputs_sql(engagement_filter, edits, as_of))
+            )
         )
         return {row.pop("engagement_id"): row for row in rows}
 

@@ -189,7 +189,7 @@ class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
     @freeze_time(CLOSE_DAY)
     def test_the_figures_give_the_hand_computed_wip(self):
         review = self._review()
-        wips = {e.name: self._line(review, e).wip_amount for e in self.ours}
+        wips = {e.name: self._line(review, e).wip_period_amount for e in self.ours}
         self.assertDictEqual(
             wips,
             {
@@ -199,6 +199,50 @@ class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
                 "Foreign": 5000.0,
             },
         )
+
+    @freeze_time(CLOSE_DAY)
+    def test_what_happened_after_the_period_is_not_posted_in_it(self):
+        # On 2 April, before the review starts: more hours and an invoice for Half done.
+        self.env["account.analytic.line"].create(
+            {
+                "name": "April work",
+                "project_id": self.half_done.project_id.id,
+                "employee_id": self.ann.id,
+                "unit_amount": 20.0,
+                "date": "2025-04-02",
+            }
+        )
+        self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": "2025-04-02",
+                "date": "2025-04-02",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Services",
+                            "price_unit": 4000.0,
+                            "tax_ids": [],
+                            "analytic_distribution": {
+                                str(self.half_done.project_id.account_id.id): 100.0
+                            },
+                        }
+                    )
+                ],
+            }
+        ).action_post()
+        review = self._review()
+        line = self._line(review, self.half_done)
+        # To date: 3,500 of 5,000 spent is 70 %, 7,000 earned, 7,000 invoiced.
+        self.assertEqual((line.revenue_invoiced, line.wip_amount), (7000.0, 0.0))
+        # On 31 March: 5,000 earned, 3,000 invoiced.
+        self.assertEqual(
+            (line.wip_earned, line.wip_invoiced, line.wip_period_amount), (5000.0, 3000.0, 2000.0)
+        )
+        review.action_close()
+        self.assertEqual(line.wip_posted_amount, 2000.0)
+        self.assertEqual(line.wip_move_id.amount_total, 2000.0)
 
     @freeze_time(CLOSE_DAY)
     def test_by_signed_milestones_revenue_is_earned_when_the_customer_signs(self):
@@ -216,7 +260,8 @@ class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
             with self.assertRaises(UserError):
                 deliverable.with_user(user).write({"recognition_pct": 100.0})
         self.assertEqual(deliverable.recognition_pct, 40.0)
-        deliverable.sudo().action_sign("Carla Customer", signature=SIGNATURE_PNG)
+        with freeze_time("2025-03-28"):
+            deliverable.sudo().action_sign("Carla Customer", signature=SIGNATURE_PNG)
         self.assertEqual(self.half_done.wip_amount, 1000.0)  # 40 % of 10,000 − 3,000
         review = self._review()
         review.action_close()
@@ -332,7 +377,7 @@ class TestEngagementRevenueRecognition(RevenueRecognitionCommon):
         self.assertEqual(sum(ours.mapped("wip_unbilled_amount")), 10250.0)
         self.assertEqual(sum(ours.mapped("wip_deferred_amount")), 6000.0)
         half = ours.filtered(lambda line: line.engagement_id == self.half_done)
-        self.assertEqual((half.wip_earned, half.revenue_invoiced), (5000.0, 3000.0))
+        self.assertEqual((half.wip_earned, half.wip_invoiced), (5000.0, 3000.0))
 
     @freeze_time(CLOSE_DAY)
     def test_the_entries_never_reach_the_engagements_figures(self):

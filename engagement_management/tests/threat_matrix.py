@@ -104,6 +104,9 @@ WORKFLOW_FIELDS = {
         "period_cost",
         "period_margin",
         # What the close posted: the entries are the ledger's, changed by Odoo's rules.
+        "wip_invoiced",
+        "wip_earned",
+        "wip_period_amount",
         "wip_excluded",
         "wip_exclusion_reason",
         "wip_posted_amount",
