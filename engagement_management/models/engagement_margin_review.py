@@ -134,6 +134,8 @@ class EngagementMarginReview(models.Model):
 
     @api.model
     def _period_end_values(self, figures):
+        """A line's period-end values from the engagement's figures on that day (earned
+        is invoiced + WIP, as the figures define WIP)."""
         if not figures:
             return {}
         invoiced = float(figures["revenue_invoiced"])
