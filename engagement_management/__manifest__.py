@@ -11,6 +11,7 @@
     "development_status": "Alpha",
     "application": True,
     "installable": True,
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "depends": [
         "crm",
@@ -58,6 +59,7 @@
         "views/project_project_views.xml",
         "report/engagement_profitability_report_views.xml",
         "report/engagement_burnup_report_views.xml",
+        "report/engagement_revenue_forecast_views.xml",
         "report/engagement_margin_review_report.xml",
         "views/engagement_margin_review_views.xml",
         "views/engagement_estimate_views.xml",

@@ -39,3 +39,18 @@ def _deletion_order(env):
             if field.type == "many2one" and field.store and field.comodel_name in own - {name}:
                 graph.add(field.comodel_name, name)
     return list(graph.static_order())
+
+
+def post_init_hook(env):
+    _configure_revenue_recognition(env)
+
+
+def _configure_revenue_recognition(env):
+    """Give the companies that already have the generic chart of accounts its revenue
+    recognition journal and accounts; a company with another chart chooses its own (the
+    settings say so). Kept apart so that a migration can call it for existing databases."""
+    companies = env["res.company"].search(
+        [("chart_template", "=", "generic_coa"), ("parent_id", "=", False)]
+    )
+    for company in companies:
+        env["account.chart.template"]._engagement_load_revenue_recognition(company)

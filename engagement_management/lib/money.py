@@ -24,6 +24,17 @@ COST_KINDS = (COST_LABOUR, COST_BILLS, COST_EXPENSES)
 ETC_REMAINING_BUDGET = "remaining_budget"
 ETC_BURN_RATE = "burn_rate"
 
+# How fixed-price and milestone engagements earn revenue (README, Money): one input of
+# the one SQL definition of earned revenue (engagement.portfolio.report._derived_sql).
+RECOGNITION_COST = "cost"
+RECOGNITION_HOURS = "hours"
+RECOGNITION_MILESTONE = "milestone"
+RECOGNITION_METHODS = [
+    (RECOGNITION_COST, "Cost-to-Cost"),
+    (RECOGNITION_HOURS, "Hours"),
+    (RECOGNITION_MILESTONE, "Signed Milestones"),
+]
+
 GREEN, AMBER, RED = "green", "amber", "red"
 
 

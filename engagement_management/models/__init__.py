@@ -21,6 +21,7 @@ from . import project_project
 from . import engagement_change_order
 from . import sale_order_line
 from . import res_company
+from . import account_chart_template
 from . import res_config_settings
 from . import engagement_margin_review
 from . import engagement_margin_review_line

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import lock_for_change
-from .engagement_engagement import GROUP_MANAGER
+from .engagement_engagement import GROUP_FINANCE, GROUP_MANAGER
 
 
 class EngagementDeliverable(models.Model):
@@ -63,6 +63,20 @@ class EngagementDeliverable(models.Model):
         tracking=True,
     )
     date_due = fields.Date(string="Due Date", tracking=True)
+    recognition_pct = fields.Float(
+        string="Revenue Recognised on Signature (%)",
+        tracking=True,
+        help="For an engagement recognising revenue on signed milestones: the share of "
+        "its revised revenue earned once the customer signs this deliverable. Part of "
+        "the terms: it no longer changes once the deliverable goes to review.",
+    )
+    engagement_recognition_method = fields.Selection(
+        related="engagement_id.recognition_method", string="Recognition Method"
+    )
+    _check_recognition_pct = models.Constraint(
+        "CHECK(recognition_pct IS NULL OR (recognition_pct >= 0 AND recognition_pct <= 100))",
+        "A deliverable's revenue recognition share is between 0 and 100 %.",
+    )
     description = fields.Text()
     attachment = fields.Binary(string="Document", attachment=True, copy=True)
     attachment_name = fields.Char(string="File Name")
@@ -170,8 +184,36 @@ class EngagementDeliverable(models.Model):
         # Being superseded by a new version is all that still happens to a signed one.
         return super()._frozen_writable_fields() | {"is_current", "superseded_by_id"}
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("recognition_pct"):
+                self._check_recognition_share_rights()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "recognition_pct" in vals and any(
+            deliverable.recognition_pct != (vals["recognition_pct"] or 0.0) for deliverable in self
+        ):
+            self._check_recognition_share_rights()
+        return super().write(vals)
+
+    def _check_recognition_share_rights(self):
+        """The share of revenue a signature recognises decides what Finance posts: it is
+        Finance's and managers' to set, not the PM's who delivers. A new version carries
+        its predecessor's share through the workflow."""
+        if self.env.su or self._in_workflow():
+            return
+        user = self.env.user
+        if not (user.has_group(GROUP_FINANCE) or user.has_group(GROUP_MANAGER)):
+            raise AccessError(
+                _("Only Finance and managers set the revenue a deliverable's signature recognises.")
+            )
+
     def _terms_fields(self):
-        return frozenset({"engagement_id", "type_id", "attachment", "attachment_name"})
+        return frozenset(
+            {"engagement_id", "type_id", "attachment", "attachment_name", "recognition_pct"}
+        )
 
     def _terms_editable(self):
         """The document reviewers approved is the one the customer gets: it changes

@@ -64,6 +64,7 @@ _FLOATS = frozenset(FIGURE_FIELDS) - {"revised_date_end"}
 EDITABLE_INPUTS = {
     "billing_type": "varchar",
     "etc_method": "varchar",
+    "recognition_method": "varchar",
     "budget_revenue": "numeric",
     "budget_cost": "numeric",
     "budget_hours": "float8",
@@ -360,6 +361,20 @@ class EngagementEngagement(models.Model):
         help="Remaining budget: what is left of the revised cost. Burn rate: the cost so "
         "far extrapolated over the remaining progress.",
     )
+    recognition_method = fields.Selection(
+        money.RECOGNITION_METHODS,
+        string="Revenue Recognition",
+        required=True,
+        default=money.RECOGNITION_COST,
+        tracking=True,
+        # Finance's policy: a PM choosing it would choose the revenue Finance posts.
+        groups=FINANCE_GROUPS,
+        help="How a fixed-price or milestone engagement earns its revised revenue (WIP is "
+        "earned minus invoiced). Cost-to-cost: actual cost / revised cost. Hours: hours "
+        "booked / revised hours (cost without an hours budget), the progress shown. Signed "
+        "milestones: the recognition share of each signed deliverable. Time and materials "
+        "earn hours at the contract rate, retainers what is contracted, whatever the method.",
+    )
     revenue_invoiced = fields.Monetary(
         compute="_compute_figures",
         compute_sudo=True,
@@ -482,11 +497,15 @@ class EngagementEngagement(models.Model):
         "currency_id",
         "billing_type",
         "etc_method",
+        "recognition_method",
         "budget_revenue",
         "budget_cost",
         "budget_hours",
         "date_end",
         "project_id.account_id",
+        "deliverable_ids.state",
+        "deliverable_ids.is_current",
+        "deliverable_ids.recognition_pct",
         "change_order_ids.state",
         "change_order_ids.currency_id",
         "change_order_ids.applied_on",

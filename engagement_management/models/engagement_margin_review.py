@@ -1,5 +1,8 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import clean_context
 
 from .engagement_engagement import GROUP_FINANCE
 
@@ -101,9 +104,11 @@ class EngagementMarginReview(models.Model):
                 .sudo()
                 .search([("company_id", "=", review.company_id.id), ("is_closed", "=", False)])
             )
-            period = self.env["engagement.portfolio.report"]._period_rows(
-                engagements.ids, review.date_from, review.date_to
-            )
+            Report = self.env["engagement.portfolio.report"]
+            period = Report._period_rows(engagements.ids, review.date_from, review.date_to)
+            # The figures on the period's last day, by the same definitions: the WIP the
+            # close posts, even when the review starts once the next period has begun.
+            period_end = Report._figures_rows(engagements.ids, as_of=review.date_to)
             self.env["engagement.margin.review.line"].sudo()._workflow().create(
                 [
                     {
@@ -112,6 +117,7 @@ class EngagementMarginReview(models.Model):
                         "currency_id": engagement.currency_id.id,
                         **{name: engagement[name] for name in SNAPSHOT_FIELDS},
                         **period.get(engagement.id, {}),
+                        **self._period_end_values(period_end.get(engagement.id)),
                     }
                     for engagement in engagements
                 ]
@@ -126,24 +132,148 @@ class EngagementMarginReview(models.Model):
             )
         return True
 
+    @api.model
+    def _period_end_values(self, figures):
+        """A line's period-end values from the engagement's figures on that day (earned
+        is invoiced + WIP, as the figures define WIP)."""
+        if not figures:
+            return {}
+        invoiced = float(figures["revenue_invoiced"])
+        wip = float(figures["wip_amount"])
+        return {"wip_invoiced": invoiced, "wip_earned": invoiced + wip, "wip_period_amount": wip}
+
     def action_close(self):
+        """Close the review and, with revenue recognition on, post each engagement's WIP
+        on the period's last day with its reversal on the next (see
+        :meth:`_post_revenue_recognition`). Refused, changing nothing, while a line is
+        undecided or when the entries cannot be posted as dated."""
         self._check_finance()
         for review in self:
             if review.state != "in_progress":
                 raise UserError(_("Only a review in progress can be closed."))
-            if review.pending_count:
+            pending = review.line_ids.filtered(lambda line: line.state == "pending")
+            if pending:
                 raise UserError(
                     _(
-                        "%(review)s still has %(count)s engagements neither approved nor flagged.",
+                        "%(review)s still has %(count)s engagements neither approved nor "
+                        "flagged: %(engagements)s.",
                         review=review.name,
-                        count=review.pending_count,
+                        count=len(pending),
+                        engagements=", ".join(pending.engagement_id.mapped("display_name")),
                     )
                 )
+            review._post_revenue_recognition()
             review._workflow().write({"state": "closed", "date_closed": fields.Datetime.now()})
             review.message_post(body=_("Review closed by %s.", self.env.user.name))
         return True
+
+    def _revenue_recognition_lines(self):
+        """The lines whose WIP the close posts: a non-zero WIP at the period's end, not
+        excluded."""
+        self.ensure_one()
+        return self.line_ids.filtered(
+            lambda line: (
+                not line.currency_id.is_zero(line.wip_period_amount)
+                and not line.wip_excluded
+                and not line.wip_move_id
+            )
+        )
+
+    def _check_revenue_recognition_dates(self, engagements):
+        """Refuse when the entry's day or its reversal's falls in a locked period: Odoo's
+        posting would silently move the entry past the lock date, into another period."""
+        self.ensure_one()
+        # sudo for the lock exceptions, which are the accountants'; the user stays the
+        # same, so an exception granted to them still counts.
+        company = self.company_id.sudo()
+        journal = company.engagement_wip_journal_id
+        for day in (self.date_to, self.date_to + relativedelta(days=1)):
+            locks = company._get_violated_lock_dates(day, False, journal)
+            if locks:
+                raise UserError(
+                    _(
+                        "%(review)s cannot post the revenue recognition of %(engagements)s "
+                        "on %(day)s: the period is locked (%(locks)s). Close the review once "
+                        "the accountant has opened the period, or exclude the engagements.",
+                        review=self.name,
+                        engagements=", ".join(engagements.mapped("display_name")),
+                        day=fields.Date.to_string(day),
+                        locks=company._format_lock_dates(locks),
+                    )
+                )
+
+    def _post_revenue_recognition(self):
+        """Post the WIP of each line (:meth:`_revenue_recognition_lines`) dated the
+        period's last day, and its reversal dated the next day through Odoo's own
+        reversal, which Odoo posts on its date (``auto_post``, its cron) when that day is
+        still to come. The entries carry no analytic distribution: they never reach the
+        analytic lines the engagement's figures are read from."""
+        self.ensure_one()
+        self._check_finance()
+        company = self.company_id
+        if not company.engagement_revenue_recognition:
+            return
+        lines = self._revenue_recognition_lines()
+        if not lines:
+            return
+        company._engagement_check_revenue_recognition(lines.engagement_id)
+        self._check_revenue_recognition_dates(lines.engagement_id)
+        # Finance posts without needing accounting rights: what is posted is decided by
+        # the review, checked above; the entries are then the accountants' to cancel or
+        # reverse under Odoo's own rules.
+        # And none of the client's context: a default_ key would reach the entries' lines
+        # (an analytic distribution, a journal).
+        Move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .with_context(clean_context(self.env.context))
+        )
+        values = [line._wip_move_values() for line in lines]
+        moves = Move.create([move_values for move_values, __ in values])
+        moves._post(soft=False)
+        reversal_date = self.date_to + relativedelta(days=1)
+        reversals = moves._reverse_moves(
+            [
+                {
+                    "date": reversal_date,
+                    "ref": self.env._(
+                        "Reversal of: %(entry)s, %(ref)s", entry=move.name, ref=move.ref
+                    ),
+                    "auto_post": "at_date",
+                }
+                for move in moves
+            ]
+        )
+        reversals._post(soft=True)
+        for line, (__, posted), move, reversal in zip(lines, values, moves, reversals, strict=True):
+            line._workflow().write(
+                {
+                    "wip_move_id": move.id,
+                    "wip_reversal_move_id": reversal.id,
+                    "wip_posted_amount": posted,
+                }
+            )
+        self.message_post(
+            body=_(
+                "Revenue recognition posted for %(count)s engagements on %(day)s, reversed "
+                "on %(reversal)s.",
+                count=len(lines),
+                day=fields.Date.to_string(self.date_to),
+                reversal=fields.Date.to_string(reversal_date),
+            )
+        )
 
     def action_print(self):
         return self.env.ref("engagement_management.engagement_margin_review_report").report_action(
             self
         )
+
+    def action_open_wip_schedule(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "engagement_management.engagement_margin_review_line_action_wip"
+        )
+        action["domain"] = [("review_id", "=", self.id)]
+        action["context"] = {"search_default_posted": 1}
+        return action

@@ -1,8 +1,17 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    # What the margin review's close needs to post revenue recognition.
+    _ENGAGEMENT_RR_FIELDS = (
+        "engagement_wip_journal_id",
+        "engagement_unbilled_account_id",
+        "engagement_deferred_account_id",
+        "engagement_revenue_adjustment_account_id",
+    )
 
     engagement_co_finance_threshold = fields.Monetary(
         string="Change Order Finance Threshold",
@@ -58,3 +67,68 @@ class ResCompany(models.Model):
         "this value is a high risk: overdue, it puts the engagement at risk, and it appears "
         "on the attention list.",
     )
+
+    # Revenue recognition: what the margin review's close posts, and where.
+    engagement_revenue_recognition = fields.Boolean(
+        string="Post Revenue Recognition",
+        help="Closing a margin review posts each engagement's WIP (revenue earned and not "
+        "yet invoiced) or deferred revenue (invoiced ahead of progress) on the period's "
+        "last day, and reverses it on the next day.",
+    )
+    engagement_wip_journal_id = fields.Many2one(
+        "account.journal",
+        string="Revenue Recognition Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="The miscellaneous journal the WIP entries and their reversals go to.",
+    )
+    engagement_unbilled_account_id = fields.Many2one(
+        "account.account",
+        string="Unbilled Revenue Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('asset_current', 'asset_receivable'))]",
+        help="Contract asset debited with revenue earned and not yet invoiced.",
+    )
+    engagement_deferred_account_id = fields.Many2one(
+        "account.account",
+        string="Deferred Revenue Account",
+        check_company=True,
+        domain="[('account_type', '=', 'liability_current')]",
+        help="Contract liability credited with revenue invoiced ahead of progress.",
+    )
+    engagement_revenue_adjustment_account_id = fields.Many2one(
+        "account.account",
+        string="Revenue Adjustment Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Revenue account that the WIP and deferred revenue entries adjust.",
+    )
+
+    def _engagement_revenue_recognition_missing(self, values=None):
+        """The labels of the revenue recognition settings still to choose (``values``:
+        the settings being edited, else the company's own)."""
+        self.ensure_one()
+        values = values if values is not None else self
+        return [
+            self._fields[name].get_description(self.env)["string"]
+            for name in self._ENGAGEMENT_RR_FIELDS
+            if not values[name]
+        ]
+
+    def _engagement_check_revenue_recognition(self, engagements):
+        """Refuse, naming ``engagements``, when a journal or account the entries need is
+        not set. Only the generic chart of accounts comes with defaults: another chart
+        leaves them to be chosen in Settings."""
+        self.ensure_one()
+        missing = self._engagement_revenue_recognition_missing()
+        if missing:
+            raise UserError(
+                _(
+                    "%(company)s cannot post the revenue recognition of %(engagements)s: "
+                    "choose %(missing)s in Settings > Engagements > Revenue Recognition "
+                    "(defaults exist only for the generic chart of accounts).",
+                    company=self.name,
+                    engagements=", ".join(engagements.mapped("display_name")),
+                    missing=", ".join(missing),
+                )
+            )

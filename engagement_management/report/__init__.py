@@ -5,3 +5,4 @@ from . import engagement_workload_report
 from . import engagement_workload_summary
 from . import engagement_burnup_report
 from . import engagement_estimate_accuracy_report
+from . import engagement_revenue_forecast

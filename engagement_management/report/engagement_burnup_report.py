@@ -110,7 +110,9 @@ class EngagementBurnupReport(models.Model):
         round_ = figures._round_sql
         return SQL(
             """
-            SELECT u.engagement_id, u.month, e.billing_type, e.etc_method, cur.rounding,
+            SELECT u.engagement_id, u.month, e.billing_type, e.etc_method,
+                   e.recognition_method, COALESCE(ms.share, 0)::float8 AS milestone_share,
+                   cur.rounding,
                    %(revised_revenue)s AS revised_revenue,
                    %(revised_cost)s AS revised_cost,
                    COALESCE(e.budget_hours, 0) + %(change_hours)s AS revised_hours,
@@ -126,6 +128,7 @@ class EngagementBurnupReport(models.Model):
                      GROUP BY engagement_id, month) u
               JOIN engagement_engagement e ON e.id = u.engagement_id
               JOIN res_currency cur ON cur.id = e.currency_id
+              LEFT JOIN LATERAL (%(milestones)s) ms ON TRUE
             WINDOW w AS (PARTITION BY u.engagement_id ORDER BY u.month)
             """,
             revised_revenue=round_(
@@ -135,6 +138,10 @@ class EngagementBurnupReport(models.Model):
                 SQL("COALESCE(e.budget_cost, 0) + %s", cumulated(SQL("u.change_cost")))
             ),
             change_hours=cumulated(SQL("u.change_hours")),
+            # The milestones signed by the month's end.
+            milestones=figures._milestones_sql(
+                SQL("e.id = u.engagement_id"), SQL("(u.month + interval '1 month')")
+            ),
             contracted=round_(cumulated(SQL("u.contracted"))),
             **{name: cumulated(SQL("u.%s", SQL.identifier(name))) for name in columns[:5]},
             sums=SQL(", ").join(

@@ -52,6 +52,7 @@ class EngagementPortfolioReport(models.Model):
             "health",
             "billing_type",
             "etc_method",
+            "recognition_method",
             "budget_revenue",
             "budget_cost",
             "budget_hours",
@@ -71,6 +72,13 @@ class EngagementPortfolioReport(models.Model):
             "sale_order_line_id",
         ],
         "sale.order": ["engagement_id", "state", "currency_id", "date_order", "amount_untaxed"],
+        "engagement.deliverable": [
+            "engagement_id",
+            "state",
+            "is_current",
+            "recognition_pct",
+            "signed_on",
+        ],
         "sale.order.line": ["state"],
         "res.currency": ["rounding"],
         "res.currency.rate": ["rate", "name", "currency_id", "company_id"],
@@ -118,6 +126,9 @@ class EngagementPortfolioReport(models.Model):
         string="Forecast Margin (%)", readonly=True, aggregator="avg"
     )
     wip_amount = fields.Monetary(string="WIP (Unbilled)", readonly=True)
+    backlog = fields.Monetary(
+        readonly=True, help="Contracted revenue not earned yet: what remains to recognise."
+    )
     forecast_below_target = fields.Boolean(
         string="Forecast Under Target",
         readonly=True,
@@ -170,10 +181,10 @@ class EngagementPortfolioReport(models.Model):
         )
 
     @api.model
-    def _changes_sql(self, engagement_filter, by_month=False):
+    def _changes_sql(self, engagement_filter, by_month=False, as_of=None):
         """The applied change orders' deltas, each order converted from the currency it
         was agreed in at the date it was applied (by the ``month`` it was applied in,
-        with ``by_month``)."""
+        with ``by_month``; those applied by the day ``as_of`` only, when given)."""
         factor = self._lines._conversion_sql(
             SQL("co.currency_id"),
             SQL("e.currency_id"),
@@ -191,21 +202,22 @@ class EngagementPortfolioReport(models.Model):
               JOIN engagement_engagement e ON e.id = co.engagement_id
               JOIN res_company c ON c.id = e.company_id
              CROSS JOIN LATERAL (SELECT %(factor)s AS factor OFFSET 0) fx
-             WHERE co.state = 'applied' AND %(filter)s
+             WHERE co.state = 'applied' AND %(as_of)s AND %(filter)s
              GROUP BY co.engagement_id %(group_month)s
             """,
             factor=factor,
             filter=engagement_filter,
+            as_of=SQL("co.applied_on::date <= %s", as_of) if as_of else SQL("TRUE"),
             month=SQL("date_trunc('month', co.applied_on)::date AS month,") if by_month else SQL(),
             group_month=SQL(", date_trunc('month', co.applied_on)") if by_month else SQL(),
         )
 
     @api.model
-    def _contracted_sql(self, engagement_filter, by_month=False):
+    def _contracted_sql(self, engagement_filter, by_month=False, as_of=None):
         """Contracted revenue: confirmed orders' untaxed amounts at their order date, and
         the applied change orders whose line no confirmed order carries yet at the date
         they were applied (each amount counted once); by the ``month`` of that date, with
-        ``by_month``."""
+        ``by_month``; dated by the day ``as_of`` only, when given."""
         root = self._lines._root_company_sql("c")
         order_factor = self._lines._conversion_sql(
             SQL("so.currency_id"), SQL("e.currency_id"), root, SQL("so.date_order::date")
@@ -233,8 +245,10 @@ class EngagementPortfolioReport(models.Model):
                  WHERE co.state = 'applied' AND (sol.id IS NULL OR sol.state <> 'sale')
                    AND %(filter)s
               ) amounts
+             WHERE %(as_of)s
              GROUP BY amounts.engagement_id %(group_month)s
             """,
+            as_of=SQL("amounts.day <= %s", as_of) if as_of else SQL("TRUE"),
             month=SQL("date_trunc('month', amounts.day)::date AS month,") if by_month else SQL(),
             group_month=SQL(", date_trunc('month', amounts.day)") if by_month else SQL(),
             order_factor=order_factor,
@@ -243,9 +257,11 @@ class EngagementPortfolioReport(models.Model):
         )
 
     @api.model
-    def _inputs_sql(self, engagement_filter, edits=None):
+    def _inputs_sql(self, engagement_filter, edits=None, as_of=None):
         """What the figures are derived from, one row per engagement: the revised
-        baseline, contracted revenue and the actuals (see :meth:`_derived_sql`).
+        baseline, contracted revenue and the actuals (see :meth:`_derived_sql`); with
+        ``as_of`` (a date), as they stood at the end of that day: the lines, change
+        orders, orders and signatures dated by then (the baseline is the one saved).
 
         ``edits`` (``{engagement_id: {field: value}}`` of :data:`EDITABLE_INPUTS`) stands
         in for the saved values of those engagements: a form being edited shows the
@@ -276,7 +292,8 @@ class EngagementPortfolioReport(models.Model):
         return SQL(
             """
             SELECT e.id AS engagement_id, %(billing_type)s AS billing_type,
-                   %(etc_method)s AS etc_method, cur.rounding,
+                   %(etc_method)s AS etc_method, %(recognition_method)s AS recognition_method,
+                   COALESCE(ms.share, 0)::float8 AS milestone_share, cur.rounding,
                    %(revised_revenue)s AS revised_revenue,
                    %(revised_cost)s AS revised_cost,
                    COALESCE(%(budget_hours)s, 0) + COALESCE(d.hours, 0) AS revised_hours,
@@ -293,10 +310,16 @@ class EngagementPortfolioReport(models.Model):
               LEFT JOIN (%(actuals)s) a ON a.engagement_id = e.id
               LEFT JOIN (%(changes)s) d ON d.engagement_id = e.id
               LEFT JOIN (%(contracted_sql)s) s ON s.engagement_id = e.id
+              LEFT JOIN (%(milestones)s) ms ON ms.engagement_id = e.id
              WHERE %(filter)s
             """,
             billing_type=term("billing_type"),
             etc_method=term("etc_method"),
+            recognition_method=term("recognition_method"),
+            milestones=self._milestones_sql(
+                engagement_filter,
+                SQL("(%s::date + 1)", as_of) if as_of else None,
+            ),
             budget_hours=term("budget_hours"),
             date_end=term("date_end"),
             revised_revenue=self._round_sql(
@@ -307,9 +330,27 @@ class EngagementPortfolioReport(models.Model):
             ),
             contracted=self._round_sql(SQL("COALESCE(s.amount, 0)")),
             join=join,
-            actuals=self._actuals_sql(engagement_filter),
-            changes=self._changes_sql(engagement_filter),
-            contracted_sql=self._contracted_sql(engagement_filter),
+            actuals=self._actuals_sql(
+                engagement_filter, SQL("l.date <= %s", as_of) if as_of else None
+            ),
+            changes=self._changes_sql(engagement_filter, as_of=as_of),
+            contracted_sql=self._contracted_sql(engagement_filter, as_of=as_of),
+            filter=engagement_filter,
+        )
+
+    @api.model
+    def _milestones_sql(self, engagement_filter, day=None):
+        """``(engagement_id, share)``: the recognition shares (percent) of the signed
+        current deliverables, signed before ``day`` (an SQL date) when given."""
+        return SQL(
+            """
+            SELECT d.engagement_id, SUM(COALESCE(d.recognition_pct, 0)) AS share
+              FROM engagement_deliverable d
+              JOIN engagement_engagement e ON e.id = d.engagement_id
+             WHERE d.state = 'signed' AND d.is_current AND %(day)s AND %(filter)s
+             GROUP BY d.engagement_id
+            """,
+            day=SQL("d.signed_on < %s", day) if day is not None else SQL("TRUE"),
             filter=engagement_filter,
         )
 
@@ -333,9 +374,13 @@ class EngagementPortfolioReport(models.Model):
           (actual cost / progress × (100 − progress); the remaining budget before any
           progress); EAC = actual cost + ETC;
         - forecast margin % = (revised revenue − EAC) / revised revenue × 100;
-        - earned: progress × revised revenue (fixed price, milestones), hours × revised
-          revenue / revised hours (time and materials), contracted revenue (retainer);
-          WIP = earned − invoiced.
+        - earned: recognised progress × revised revenue (fixed price, milestones), hours ×
+          revised revenue / revised hours (time and materials), contracted revenue
+          (retainer); WIP = earned − invoiced. The recognised progress follows the
+          engagement's recognition method: cost-to-cost (actual cost / revised cost),
+          hours (the progress above) or signed milestones (the shares of the signed
+          deliverables), between 0 and 100;
+        - backlog: contracted revenue − earned, not below 0.
         Money is rounded to the currency; hours and percentages are kept as computed.
         ``keys``: the columns of ``inputs`` that name a row (the burn-up adds its month).
         """
@@ -365,7 +410,8 @@ class EngagementPortfolioReport(models.Model):
                         ELSE (i.revised_revenue - (k.cost + t.etc))::float8
                              / i.revised_revenue::float8 * 100
                    END AS forecast_margin_pct,
-                   %(wip)s AS wip_amount
+                   %(wip)s AS wip_amount,
+                   %(backlog)s AS backlog
               FROM (%(inputs)s) i
              CROSS JOIN LATERAL (
                    SELECT (i.cost_labour + i.cost_bills + i.cost_expenses)::numeric AS cost) k
@@ -381,9 +427,15 @@ class EngagementPortfolioReport(models.Model):
                        ELSE GREATEST(i.revised_cost - k.cost, 0)::float8
                        END)::numeric AS etc) t
              CROSS JOIN LATERAL (
+                   SELECT LEAST(GREATEST(CASE
+                       WHEN i.recognition_method = %(by_hours)s THEN p.progress
+                       WHEN i.recognition_method = %(by_milestone)s THEN i.milestone_share
+                       WHEN i.revised_cost > 0 THEN k.cost::float8 / i.revised_cost::float8 * 100
+                       ELSE 0 END, 0), 100)::float8 AS progress) r
+             CROSS JOIN LATERAL (
                    SELECT (CASE
                        WHEN i.billing_type IN ('fixed_price', 'milestone')
-                       THEN p.progress / 100 * i.revised_revenue::float8
+                       THEN r.progress / 100 * i.revised_revenue::float8
                        WHEN i.billing_type = 'time_materials' AND i.revised_hours > 0
                        THEN i.hours_actual * (i.revised_revenue::float8 / i.revised_hours)
                        WHEN i.billing_type = 'retainer' THEN i.revenue_contracted::float8
@@ -399,7 +451,10 @@ class EngagementPortfolioReport(models.Model):
             eac_cost=round_(SQL("k.cost + t.etc")),
             forecast_margin=round_(SQL("i.revised_revenue - (k.cost + t.etc)")),
             wip=round_(SQL("x.earned - i.revenue_invoiced")),
+            backlog=round_(SQL("GREATEST(i.revenue_contracted - x.earned, 0)")),
             burn_rate=money.ETC_BURN_RATE,
+            by_hours=money.RECOGNITION_HOURS,
+            by_milestone=money.RECOGNITION_MILESTONE,
             inputs=inputs,
             keys=SQL(", ").join(SQL("i.%s", SQL.identifier(key)) for key in keys),
         )
@@ -423,7 +478,7 @@ class EngagementPortfolioReport(models.Model):
             """,
                 columns=SQL(", ").join(
                     SQL("f.%s", SQL.identifier(name))
-                    for name in (*FIGURE_FIELDS, "forecast_margin")
+                    for name in (*FIGURE_FIELDS, "forecast_margin", "backlog")
                 ),
                 figures=self._derived_sql(self._inputs_sql(engagement_filter)),
                 filter=engagement_filter,
@@ -443,16 +498,19 @@ class EngagementPortfolioReport(models.Model):
             self.env[model_name].flush_model(field_names)
 
     @api.model
-    def _figures_rows(self, engagement_ids, edits=None):
+    def _figures_rows(self, engagement_ids, edits=None, as_of=None):
         """``{engagement_id: {figure: value}}`` for these engagements, from the same query
-        as the view, filtered at the source (``edits``: see :meth:`_inputs_sql`)."""
+        as the view, filtered at the source (``edits``, ``as_of``: see
+        :meth:`_inputs_sql`)."""
         if not engagement_ids:
             return {}
         self._flush_sources()
         self._without_jit()
         engagement_filter = SQL("e.id = ANY(%s)", list(engagement_ids))
         rows = self.env.execute_query_dict(
-            self._lines._with_rates(self._derived_sql(self._inputs_sql(engagement_filter, edits)))
+            self._lines._with_rates(
+                self._derived_sql(self._inputs_sql(engagement_filter, edits, as_of))
+            )
         )
         return {row.pop("engagement_id"): row for row in rows}
 

@@ -153,6 +153,7 @@ class AccessMatrixCommon(EngagementCommon):
             "engagement.burnup.report": cls.env["engagement.burnup.report"].search(
                 [("engagement_id", "=", engagement.id)], limit=1
             ),
+            "engagement.revenue.forecast": cls._forecast_sample(engagement),
             "engagement.rate.card": card,
             "engagement.rate.card.line": card.line_ids,
             "engagement.estimate": estimate,
@@ -167,6 +168,27 @@ class AccessMatrixCommon(EngagementCommon):
                 }
             ),
         }
+
+    @classmethod
+    def _forecast_sample(cls, engagement):
+        """A month of the engagement's revenue forecast: a backlog needs contracted
+        revenue, here an applied change order, written as the workflow writes it."""
+        cls.env["engagement.change.order"]._workflow().create(
+            {
+                "engagement_id": engagement.id,
+                "title": "Contracted scope",
+                "description": "Contracted scope",
+                "reason": "Access matrix set-up",
+                "revenue_delta": 5000.0,
+                "state": "applied",
+                "applied_on": "2025-01-15 09:00:00",
+            }
+        )
+        forecast = cls.env["engagement.revenue.forecast"].search(
+            [("engagement_id", "=", engagement.id)], limit=1
+        )
+        assert forecast, "the sample engagement has a backlog to forecast"
+        return forecast
 
     @classmethod
     def _matrix_estimate(cls, engagement, bill_rate=100.0):
@@ -253,6 +275,14 @@ class AccessMatrixCommon(EngagementCommon):
         review_line = review_started.line_ids.filtered(
             lambda line: line.engagement_id == engagement
         )
+        review_flagged = Review.create(
+            {"name": "May", "date_from": "2025-05-01", "date_to": "2025-05-31"}
+        )
+        review_flagged.action_start()
+        review_flagged_line = review_flagged.line_ids.filtered(
+            lambda line: line.engagement_id == engagement
+        )
+        review_flagged_line.action_flag("The WIP is disputed.")
 
         def gate_line(record, xmlid):
             return record.gate_line_ids.filtered(lambda line: line.gate_id == cls.env.ref(xmlid))
@@ -393,6 +423,11 @@ class AccessMatrixCommon(EngagementCommon):
                 "engagement.margin.review.line.action_flag",
                 review_line,
                 comment="The cost looks low.",
+            ),
+            ActionCase(
+                "engagement.margin.review.line.action_exclude_wip",
+                review_flagged_line,
+                reason="Disputed with the customer.",
             ),
             ActionCase(
                 "engagement.stage.override.wizard.action_override",

@@ -37,6 +37,9 @@ class ProfitabilityCommon(EngagementCommon):
             budget_cost=20000.0,
             budget_hours=100.0,
             target_margin_pct=30.0,
+            # The scenario's WIP is by hours (30 h of 120 h); cost-to-cost and signed
+            # milestones have their own cases (test_engagement_figures_sql).
+            recognition_method="hours",
         )
         cls.project = cls.env["project.project"].create(
             {"name": "Warehouse system", "partner_id": cls.customer.id, "allow_timesheets": True}

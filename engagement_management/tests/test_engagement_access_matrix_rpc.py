@@ -195,6 +195,11 @@ class TestEngagementAccessMatrixRpc(HttpCase, AccessMatrixCommon):
                 {"engagement_id": engagement.id},
                 samples["engagement.burnup.report"],
             ),
+            "engagement.revenue.forecast": (
+                {"engagement_id": engagement.id},
+                {"engagement_id": engagement.id},
+                samples["engagement.revenue.forecast"],
+            ),
             "engagement.rate.card": (
                 {"name": "Matrix rates (renamed)"},
                 {"name": "Partner rates"},

@@ -8,6 +8,8 @@ INPUTS = (
     "engagement_id",
     "billing_type",
     "etc_method",
+    "recognition_method",
+    "milestone_share",
     "rounding",
     "revised_revenue",
     "revised_cost",
@@ -24,6 +26,9 @@ BASE = {
     "engagement_id": 1,
     "billing_type": "fixed_price",
     "etc_method": "remaining_budget",
+    # By hours, the progress itself: the definitions below are written on it.
+    "recognition_method": "hours",
+    "milestone_share": 0.0,
     "rounding": 0.01,
     "revised_revenue": 20000.0,
     "revised_cost": 12000.0,
@@ -55,6 +60,8 @@ class TestEngagementFiguresDefinitions(TransactionCase):
                         "int",
                         "varchar",
                         "varchar",
+                        "varchar",
+                        "float8",
                         "numeric",
                         "numeric",
                         "numeric",
@@ -149,6 +156,26 @@ class TestEngagementFiguresDefinitions(TransactionCase):
         # time and materials without an hours budget: no contract rate, nothing earned
         figures = self._figures(billing_type="time_materials", revised_hours=0.0)
         self.assertEqual(figures["wip_amount"], -8000.0)
+
+    def test_earned_revenue_by_recognition_method(self):
+        # Cost-to-cost: 4,500 of 12,000 spent is 37.5 % of 20,000: 7,500 earned.
+        self.assertEqual(self._figures(recognition_method="cost")["wip_amount"], -500.0)
+        # Over budget: capped at the revised revenue.
+        figures = self._figures(recognition_method="cost", revised_cost=4000.0)
+        self.assertEqual(figures["wip_amount"], 12000.0)
+        # Signed milestones: 25 % + 30 % signed of 20,000: 11,000 earned.
+        figures = self._figures(recognition_method="milestone", milestone_share=55.0)
+        self.assertEqual(figures["wip_amount"], 3000.0)
+        self.assertEqual(
+            self._figures(recognition_method="milestone", milestone_share=140.0)["wip_amount"],
+            12000.0,
+        )
+        # The method is about fixed price and milestones; the others keep their rule.
+        for method in ("cost", "milestone"):
+            figures = self._figures(billing_type="time_materials", recognition_method=method)
+            self.assertEqual(figures["wip_amount"], 0.0, method)  # 40 h × 200 − 8,000
+        # The progress shown stays the hours' whatever the method.
+        self.assertEqual(self._figures(recognition_method="cost")["percent_complete"], 40.0)
 
     def test_money_is_rounded_to_the_currency_and_percentages_are_not(self):
         figures = self._figures(cost_labour=1000.004, revenue_invoiced=3000.0, rounding=0.01)

@@ -104,6 +104,15 @@ WORKFLOW_FIELDS = {
         "period_revenue",
         "period_cost",
         "period_margin",
+        # What the close posted: the entries are the ledger's, changed by Odoo's rules.
+        "wip_invoiced",
+        "wip_earned",
+        "wip_period_amount",
+        "wip_excluded",
+        "wip_exclusion_reason",
+        "wip_posted_amount",
+        "wip_move_id",
+        "wip_reversal_move_id",
     },
 }
 
