@@ -262,6 +262,17 @@ def test_upgrade_from_a_release_loses_nothing_and_gets_the_new_rules(release, re
             "engagement_raid_item": [("20",)],
             "engagement_status_report": [("true",)],
         }
+    # Revenue recognition arrived: the engagements that were there keep the progress
+    # rule their figures (and closed reviews) were made with; new ones are cost-to-cost.
+    # The company on the generic chart has the journal and accounts an install gives.
+    assert db.query("SELECT DISTINCT recognition_method FROM engagement_engagement") == [("hours",)]
+    assert db.query(
+        "SELECT bool_and(engagement_wip_journal_id IS NOT NULL "
+        "AND engagement_unbilled_account_id IS NOT NULL "
+        "AND engagement_deferred_account_id IS NOT NULL "
+        "AND engagement_revenue_adjustment_account_id IS NOT NULL) FROM res_company "
+        "WHERE chart_template = 'generic_coa' AND parent_id IS NULL"
+    ) == [(True,)]
     # Every noupdate record of this code's data files is in the database, and every
     # record rule has the domain its data file gives it now (a rule changed since the
     # release without a migration would keep its old one).
