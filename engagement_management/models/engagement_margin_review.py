@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import clean_context
 
+from ..tools import lock_for_change
 from .engagement_engagement import GROUP_FINANCE
 
 # What a review line keeps of the engagement's figures when the review starts.
@@ -148,6 +149,9 @@ class EngagementMarginReview(models.Model):
         :meth:`_post_revenue_recognition`). Refused, changing nothing, while a line is
         undecided or when the entries cannot be posted as dated."""
         self._check_finance()
+        # Two accountants closing the same review at once: the second is told the review
+        # is being closed, instead of posting its entries a second time.
+        lock_for_change(self)
         for review in self:
             if review.state != "in_progress":
                 raise UserError(_("Only a review in progress can be closed."))
