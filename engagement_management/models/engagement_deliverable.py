@@ -186,10 +186,12 @@ class EngagementDeliverable(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("recognition_pct"):
-                self._check_recognition_share_rights()
-        return super().create(vals_list)
+        deliverables = super().create(vals_list)
+        # Checked on what was created, not on the values: a share can also come from a
+        # client's default_ context key or a default of the field.
+        if any(deliverable.recognition_pct for deliverable in deliverables):
+            deliverables._check_recognition_share_rights()
+        return deliverables
 
     def write(self, vals):
         if "recognition_pct" in vals and any(

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import float_compare, float_round, html2plaintext
 
 from ..tools import lock_for_change
@@ -450,10 +451,10 @@ class EngagementEstimate(models.Model):
                     vals.get("engagement_id")
                 )
                 vals["name"] = _("Estimate: %s", source.name or _("New"))
-            if "target_margin_pct" in vals:
-                default = self.env.company.engagement_estimate_target_margin_pct
-                self._check_target_margin_change(vals["target_margin_pct"], default)
-        return super().create(vals_list)
+        estimates = super().create(vals_list)
+        for estimate, vals in zip(estimates, vals_list, strict=True):
+            estimate._check_target_margin_floor(given="target_margin_pct" in vals)
+        return estimates
 
     def write(self, vals):
         self._check_editable(vals)
@@ -463,6 +464,38 @@ class EngagementEstimate(models.Model):
                     vals["target_margin_pct"], estimate.sudo().target_margin_pct
                 )
         return super().write(vals)
+
+    def _target_margin_floor(self):
+        """The lowest target margin someone outside Finance may give this estimate: its
+        own company's (not the company the client happens to be in), or the highest that
+        another estimate of the same opportunity or engagement has, so that a copy or a
+        new draft does not undo a target Finance raised."""
+        self.ensure_one()
+        estimate = self.sudo()
+        floors = [estimate.company_id.engagement_estimate_target_margin_pct]
+        origins = [
+            Domain(name, "=", estimate[name].id)
+            for name in ("lead_id", "engagement_id")
+            if estimate[name]
+        ]
+        if origins:
+            siblings = estimate.search(Domain.OR(origins) & Domain("id", "!=", estimate.id))
+            floors += siblings.mapped("target_margin_pct")
+        return max(floors)
+
+    def _check_target_margin_floor(self, given):
+        """A new estimate's target margin is at least its floor unless Finance set it:
+        one given lower is refused; one that came lower from a default (a default_
+        context key, another company's setting) or a copy is raised to the floor."""
+        self.ensure_one()
+        if self._in_workflow() or self.env.su or self.env.user.has_group(GROUP_FINANCE):
+            return
+        floor = self._target_margin_floor()
+        if float_compare(self.sudo().target_margin_pct, floor, precision_digits=2) >= 0:
+            return
+        if given:
+            raise AccessError(_("Only Finance lowers the target margin of an estimate."))
+        self.with_context(tracking_disable=True)._workflow_write({"target_margin_pct": floor})
 
     def _check_target_margin_change(self, value, current):
         """A manager may raise the target margin, only Finance lowers it: a manager who

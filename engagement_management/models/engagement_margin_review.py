@@ -78,8 +78,23 @@ class EngagementMarginReview(models.Model):
                 _("The margin review %s is closed: it can no longer change.", closed[0].name)
             )
 
+    # What the lines were taken from: changed once the review has started, the close
+    # would post one company's or one period's figures in another's books or on another
+    # day.
+    _SCOPE_FIELDS = ("company_id", "date_from", "date_to")
+
     def write(self, vals):
         self._check_not_closed()
+        if any(name in vals for name in self._SCOPE_FIELDS):
+            started = self.filtered(lambda review: review.state != "draft")
+            if started:
+                raise UserError(
+                    _(
+                        "%s has started: its company and period no longer change. Start "
+                        "a new review for another company or period.",
+                        started[0].name,
+                    )
+                )
         return super().write(vals)
 
     def _workflow_fields(self):

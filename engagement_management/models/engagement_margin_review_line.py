@@ -18,8 +18,10 @@ class EngagementMarginReviewLine(models.Model):
         "engagement.margin.review", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
+    # Restrict: a closed review keeps its lines and their posted entries; an engagement
+    # that was reviewed is archived, not deleted.
     engagement_id = fields.Many2one(
-        "engagement.engagement", required=True, ondelete="cascade", check_company=True
+        "engagement.engagement", required=True, ondelete="restrict", check_company=True
     )
     user_id = fields.Many2one(
         related="engagement_id.user_id", string="Engagement Manager", store=True

@@ -2,6 +2,8 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import ormcache
 
+from ..tools import without_default_keys
+
 # The workflow's own writes carry this object in their context. Only Python code in this
 # process can hold it (JSON-RPC, XML-RPC and the web client send data, not objects), so
 # no client switches the guard off, whatever context it sends.
@@ -121,14 +123,7 @@ class EngagementWorkflowMixin(models.AbstractModel):
         guarded = (self._workflow_fields() - self._workflow_create_fields()) | (
             self._derived_fields()
         )
-        context = self.env.context
-        kept = {
-            key: value
-            for key, value in context.items()
-            if not (key.startswith("default_") and key[len("default_") :] in guarded)
-        }
-        # Replacing the context is the point: the dropped keys must not come back.
-        return self if len(kept) == len(context) else self.with_context(kept)  # pylint: disable=context-overridden
+        return without_default_keys(self, guarded)
 
     @api.model_create_multi
     def create(self, vals_list):

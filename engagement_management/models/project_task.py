@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import without_default_keys
+
 
 class ProjectTask(models.Model):
     _inherit = "project.task"
@@ -38,7 +40,15 @@ class ProjectTask(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_estimate_link(vals)
-        tasks = super().create(vals_list)
+        # Set by the code only: a client's default_ key must not set it either.
+        records = (
+            self
+            if self.env.su
+            else without_default_keys(
+                self, {"engagement_estimate_id", "engagement_estimate_line_id"}
+            )
+        )
+        tasks = super(ProjectTask, records).create(vals_list)
         tasks.filtered("user_ids")._map_estimate_employees()
         return tasks
 

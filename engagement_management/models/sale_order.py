@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import without_default_keys
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -111,7 +113,9 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_estimate_link(vals)
-        orders = super().create(vals_list)
+        # Set by the code only: a client's default_ key must not set it either.
+        records = self if self.env.su else without_default_keys(self, {"engagement_estimate_id"})
+        orders = super(SaleOrder, records).create(vals_list)
         orders.filtered(lambda order: order.sudo().engagement_id)._check_can_link_engagement({})
         return orders
 

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import without_default_keys
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -48,7 +50,15 @@ class SaleOrderLine(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_estimate_plan_link(vals)
-        return super().create(vals_list)
+        # Set by the code only: a client's default_ key must not set it either.
+        records = (
+            self
+            if self.env.su
+            else without_default_keys(
+                self, {"engagement_estimate_phase", "engagement_estimate_role_id"}
+            )
+        )
+        return super(SaleOrderLine, records).create(vals_list)
 
     def write(self, vals):
         self._check_estimate_plan_link(vals)

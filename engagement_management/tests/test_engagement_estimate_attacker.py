@@ -77,6 +77,74 @@ class TestEngagementEstimateAttacker(EstimateCommon):
         estimate.with_user(self.ba).write({"rate_card_id": self.card.id})
         self.assertEqual(line_su.cost_rate, 90.0)
 
+    def test_no_default_company_or_copy_lowers_the_target_margin(self):
+        """Under its target the estimate needs Finance: a manager's default_ key,
+        another company's setting or a copy does not lower it."""
+        manager = self.Estimate.with_user(self.manager)
+        with self.assertRaises(AccessError):
+            manager.create(
+                {"lead_id": self.lead.id, "line_ids": self._breakdown(), "target_margin_pct": 0}
+            )
+        from_default = manager.with_context(default_target_margin_pct=0.0).create(
+            {"lead_id": self.lead.id, "line_ids": self._breakdown(), "name": "Default key"}
+        )
+        self.company_b.engagement_estimate_target_margin_pct = 0.0
+        self.manager.write({"company_ids": [Command.link(self.company_b.id)]})
+        from_company_b = manager.with_context(
+            allowed_company_ids=[self.company_b.id, self.company.id]
+        ).create({"lead_id": self.lead.id, "line_ids": self._breakdown(), "name": "B first"})
+        self.assertEqual(from_company_b.company_id, self.company)
+        raised = self._new_estimate(name="Raised")
+        raised.sudo().write({"target_margin_pct": 50.0})
+        copied = raised.with_user(self.ba).copy()
+        self.assertEqual(
+            (from_default | from_company_b | copied).sudo().mapped("target_margin_pct"),
+            [30.0, 30.0, 50.0],
+            "its own company's target; a copy the highest of the opportunity's estimates",
+        )
+
+    def test_the_plan_links_take_no_default_key(self):
+        """An order's estimate, a line's phase and role, a task's estimate line are the
+        code's to set: a default_ key sets none of them."""
+        order = (
+            self.env["sale.order"]
+            .with_user(self.sales)
+            .with_context(default_engagement_estimate_id=self.approved.id)
+            .create({"partner_id": self.customer.id})
+        )
+        line = (
+            self.env["sale.order.line"]
+            .with_user(self.sales)
+            .with_context(
+                default_engagement_estimate_role_id=self.role_dev.id,
+                default_engagement_estimate_phase="Build",
+            )
+            .create(
+                {
+                    "order_id": order.id,
+                    "product_id": self.env.ref(
+                        "engagement_management.product_product_estimate_time"
+                    ).id,
+                    "price_unit": 1.0,
+                }
+            )
+        )
+        project = self.env["project.project"].create({"name": "Delivery"})
+        task = (
+            self.env["project.task"]
+            .with_user(self.pm)
+            .with_context(
+                default_engagement_estimate_id=self.approved.id,
+                default_engagement_estimate_line_id=self.approved.line_ids[0].id,
+            )
+            .create({"name": "Task", "project_id": project.id})
+        )
+        self.assertFalse(order.sudo().engagement_estimate_id)
+        self.assertFalse(line.sudo().engagement_estimate_role_id)
+        self.assertFalse(line.sudo().engagement_estimate_phase)
+        self.assertFalse(task.sudo().engagement_estimate_id)
+        self.assertFalse(task.sudo().engagement_estimate_line_id)
+
     def test_an_approved_estimate_is_frozen_on_every_path(self):
         as_ba = self.approved.with_user(self.ba)
         line = as_ba.line_ids[0]
