@@ -148,5 +148,7 @@ class CommittedDataCase(TransactionCase):
             purge(env, "engagement.deliverable", engagements.deliverable_ids.ids)
             purge(env, "engagement.change.order", engagements.change_order_ids.ids)
             purge(env, "engagement.engagement", engagements.ids)
+            # The mails to the customer belong to no record: they go by their recipients.
+            env["mail.mail"].search([("recipient_ids", "in", partners.ids)]).unlink()
             users.unlink()
             partners.unlink()

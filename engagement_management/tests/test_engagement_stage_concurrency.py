@@ -105,9 +105,9 @@ class TestEngagementStageConcurrency(CommittedDataCase):
             self.assertEqual(len(moves), 1, "the move is logged once")
             self.assertEqual(moves.author_id.id, self.partner_ids[0])
             self.assertEqual(len(engagement.rating_ids), 1, "the customer is asked once")
-            request = engagement.message_ids.filtered(
-                lambda message: engagement.rating_ids.access_token in (message.body or "")
-            )
+            token = engagement.rating_ids.access_token
+            request = env["mail.mail"].search([("model", "=", False)])
+            request = request.filtered(lambda mail: f"/rate/{token}/" in str(mail.body_html))
             self.assertEqual(len(request), 1, "one rating request is sent")
             # A late second move to the same stage, after the first committed, is no move.
             engagement.with_user(self.user_ids[1]).action_move_to_stage(self.target_id)
