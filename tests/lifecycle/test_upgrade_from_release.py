@@ -90,7 +90,10 @@ MADE = {"19.0.1.0.0": PEOPLES_RECORDS, "19.0.1.1.0": PEOPLES_RECORDS + LATER_FEA
 # records are created by the update).
 ADDED_DATA = {
     "19.0.1.0.0": {"engagement_stage_gate": 1},  # Contracting's "Estimate approved" gate
-    "19.0.1.1.0": {},
+    # The demo's two presales estimates of 19.0.1.2.0, with the lines the demo file gives
+    # (the one started from a template is filled by a demo function, which only an
+    # install runs).
+    "19.0.1.1.0": {"engagement_estimate": 2, "engagement_estimate_line": 3},
 }
 # Rules 19.0.1.1.0's migration rewrote: a database from 19.0.1.0.0 still has their old
 # domain before the upgrade (what makes the check after it mean something).
