@@ -488,23 +488,26 @@ class EngagementEstimate(models.Model):
         one given lower is refused; one that came lower from a default (a default_
         context key, another company's setting) or a copy is raised to the floor."""
         self.ensure_one()
-        if self._in_workflow() or self.env.su or self.env.user.has_group(GROUP_FINANCE):
+        if self._sets_target_margin_freely():
             return
         floor = self._target_margin_floor()
-        if float_compare(self.sudo().target_margin_pct, floor, precision_digits=2) >= 0:
-            return
+        target = self.sudo().target_margin_pct
         if given:
-            raise AccessError(_("Only Finance lowers the target margin of an estimate."))
-        self.with_context(tracking_disable=True)._workflow_write({"target_margin_pct": floor})
+            self._check_target_margin_change(target, floor)
+        elif float_compare(target, floor, precision_digits=2) < 0:
+            self.with_context(tracking_disable=True)._workflow_write({"target_margin_pct": floor})
 
     def _check_target_margin_change(self, value, current):
         """A manager may raise the target margin, only Finance lowers it: a manager who
         lowered it would approve alone what Finance must approve (the workflow carries
         it to a new version)."""
-        if self._in_workflow() or self.env.su or self.env.user.has_group(GROUP_FINANCE):
+        if self._sets_target_margin_freely():
             return
         if float_compare(value or 0.0, current or 0.0, precision_digits=2) < 0:
             raise AccessError(_("Only Finance lowers the target margin of an estimate."))
+
+    def _sets_target_margin_freely(self):
+        return self._in_workflow() or self.env.su or self.env.user.has_group(GROUP_FINANCE)
 
     # ------------------------------------------------------------------ helpers
 
