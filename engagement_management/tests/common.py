@@ -1,4 +1,5 @@
 import base64
+import html
 from contextlib import contextmanager
 
 from odoo import Command
@@ -8,6 +9,13 @@ from odoo.tests import TransactionCase, new_test_user
 SIGNATURE_PNG = (
     b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
+
+
+def customer_mails(env, containing):
+    """The mails to the customer whose body contains ``containing`` (a link, a token),
+    oldest first. They are attached to no record: their link answers as the customer."""
+    mails = env["mail.mail"].search([("model", "=", False)], order="id")
+    return mails.filtered(lambda mail: containing in html.unescape(str(mail.body_html)))
 
 
 class EngagementCommon(TransactionCase):

@@ -1,4 +1,3 @@
-import html
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
@@ -7,7 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import EngagementCommon
+from .common import EngagementCommon, customer_mails
 
 NOW = datetime(2026, 3, 16, 9, 0, 0)
 TODAY = date(2026, 3, 16)
@@ -348,8 +347,7 @@ class TestEngagementCustomerMails(EngagementCommon):
         url = record.get_base_url() + (
             record._portal_url() if hasattr(record, "_portal_url") else record.get_portal_url()
         )
-        mails = self.env["mail.mail"].search([("model", "=", False)], order="id")
-        return mails.filtered(lambda mail: f'"{url}"' in html.unescape(str(mail.body_html)))
+        return customer_mails(self.env, f'"{url}"')
 
     def assertCustomerMail(self, mail, url, recipients):
         self.assertEqual(mail.recipient_ids, recipients)

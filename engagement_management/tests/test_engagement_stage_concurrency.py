@@ -3,7 +3,7 @@ import base64
 from odoo.tests import tagged
 
 from ..models.engagement_engagement import _GATE_OVERRIDE
-from .common import SIGNATURE_PNG
+from .common import SIGNATURE_PNG, customer_mails
 from .concurrency import CommittedDataCase, committed_env, race
 
 
@@ -106,8 +106,7 @@ class TestEngagementStageConcurrency(CommittedDataCase):
             self.assertEqual(moves.author_id.id, self.partner_ids[0])
             self.assertEqual(len(engagement.rating_ids), 1, "the customer is asked once")
             token = engagement.rating_ids.access_token
-            request = env["mail.mail"].search([("model", "=", False)])
-            request = request.filtered(lambda mail: f"/rate/{token}/" in str(mail.body_html))
+            request = customer_mails(env, f"/rate/{token}/")
             self.assertEqual(len(request), 1, "one rating request is sent")
             # A late second move to the same stage, after the first committed, is no move.
             engagement.with_user(self.user_ids[1]).action_move_to_stage(self.target_id)
